@@ -1,0 +1,170 @@
+"""Run a Pulumi program or a function under mocks and return what it registered and exported."""
+
+import json
+import os
+import runpy
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
+
+import pulumi
+import yaml
+from pulumi.runtime.settings import get_root_resource
+
+from .mocks import AwsMocks, RecordedResource, RecordingMonitor
+
+
+@dataclass
+class MockRun:
+    """What one run under mocks registered, and the stack outputs it exported."""
+
+    resources: list[RecordedResource]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, token: str) -> list[RecordedResource]:
+        """Every resource of one type token (e.g. aws:ec2/subnet:Subnet)."""
+        return [r for r in self.resources if r.type == token]
+
+    def count(self, token: str) -> int:
+        """How many resources of one type were registered."""
+        return len(self.of_type(token))
+
+    def find(self, token: str, **inputs: Any) -> list[RecordedResource]:
+        """Resources of one type whose inputs contain all the given camelCase key/values."""
+        return [r for r in self.of_type(token) if all(r.inputs.get(k) == v for k, v in inputs.items())]
+
+    def one(self, token: str, **inputs: Any) -> RecordedResource:
+        """The single resource of a type matching `inputs`; fails when there are none or several."""
+        found = self.find(token, **inputs)
+        if len(found) != 1:
+            raise AssertionError(f"expected exactly one {token} with {inputs}, found {len(found)}: {[r.name for r in found]}")
+        return found[0]
+
+    def by_id(self, resource_id: Any) -> Optional[RecordedResource]:
+        """The resource whose mock ID is `resource_id`."""
+        return next((r for r in self.resources if r.id == resource_id), None)
+
+    def named(self, name: str) -> RecordedResource:
+        """The resource with this logical name."""
+        matches = [r for r in self.resources if r.name == name]
+        if len(matches) != 1:
+            raise AssertionError(f"expected one resource named {name}, found {len(matches)}")
+        return matches[0]
+
+    def duplicate_urns(self) -> list[str]:
+        """URNs registered more than once (the real engine refuses them; the mock monitor does not)."""
+        seen: set[str] = set()
+        return sorted({r.urn for r in self.resources if r.urn in seen or seen.add(r.urn)})  # type: ignore[func-returns-value]
+
+
+def _config_string(value: Any) -> str:
+    """Config values reach programs as strings; structured ones as JSON, as the CLI sends them."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+def run_under_mocks(
+    program: Callable[[], Any],
+    *,
+    project: str = "project",
+    stack: str = "stack",
+    config: Optional[Mapping[str, Any]] = None,
+    secret_keys: Sequence[str] = (),
+    preview: bool = False,
+    mocks: Optional[AwsMocks] = None,
+) -> MockRun:
+    """Run `program` under AWS mocks in update (or preview) mode and record its resources and exports."""
+    monitor = RecordingMonitor(mocks or AwsMocks(preview=preview))
+    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    pulumi.runtime.set_all_config({k: _config_string(v) for k, v in (config or {}).items()}, list(secret_keys))
+    exports: dict[str, Any] = {}
+
+    def body() -> Any:
+        program()
+        root = get_root_resource()
+        outputs = dict(getattr(root, "outputs", {}) or {})
+        return pulumi.Output.from_input(outputs).apply(exports.update)
+
+    try:
+        pulumi.runtime.test(body)()
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+        pulumi.runtime.settings.reset_options()
+    return MockRun(resources=list(monitor.recorded), outputs=exports)
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """A project's name and one stack's configuration, as the CLI would pass it to the program."""
+
+    project: str
+    values: dict[str, Any]
+    secret_keys: list[str]
+
+
+def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
+    """Read Pulumi.yaml (project name, declared defaults) and Pulumi.<stack>.yaml (values, secure keys)."""
+    project_file = project_dir / "Pulumi.yaml"
+    stack_file = project_dir / f"Pulumi.{stack}.yaml"
+    if not project_file.is_file():
+        raise FileNotFoundError(f"{project_file} does not exist")
+    if not stack_file.is_file():
+        raise FileNotFoundError(f"{stack_file} does not exist; stacks here: {sorted(p.name for p in project_dir.glob('Pulumi.*.yaml'))}")
+    project_doc = yaml.safe_load(project_file.read_text()) or {}
+    project = project_doc["name"]
+    values: dict[str, Any] = {}
+    for key, declaration in (project_doc.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(declaration, Mapping) and "default" in declaration:
+            values[full_key] = declaration["default"]
+    secret_keys: list[str] = []
+    for key, value in ((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(value, Mapping) and set(value) == {"secure"}:
+            secret_keys.append(full_key)
+            value = "mock-secret-value"
+        values[full_key] = value
+    return StackConfig(project=project, values=values, secret_keys=secret_keys)
+
+
+@contextmanager
+def _inside(project_dir: Path) -> Iterator[None]:
+    """Run with the project folder as working directory and first on sys.path, as the language host does."""
+    old_cwd, old_path = os.getcwd(), list(sys.path)
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        sys.path[:] = old_path
+
+
+def run_project(
+    project_dir: Path,
+    stack: str,
+    *,
+    preview: bool = False,
+    overrides: Optional[Mapping[str, Any]] = None,
+    mocks: Optional[AwsMocks] = None,
+) -> MockRun:
+    """Run a project's __main__.py for one stack under mocks; `overrides` replace or add config keys."""
+    project_dir = Path(project_dir).resolve()
+    stack_config = load_stack_config(project_dir, stack)
+    values = {**stack_config.values, **(overrides or {})}
+    region = str(values.get("aws:region", "us-east-1"))
+    with _inside(project_dir):
+        return run_under_mocks(
+            lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
+            project=stack_config.project,
+            stack=stack,
+            config=values,
+            secret_keys=stack_config.secret_keys,
+            preview=preview,
+            mocks=mocks or AwsMocks(region=region, preview=preview),
+        )
