@@ -78,10 +78,7 @@ def plan_subnets(vpc_cidr: str, az_count: int) -> SubnetPlan:
     network = check_vpc_cidr(vpc_cidr)
     check_az_count(az_count)
     slots = list(network.subnets(new_prefix=network.prefixlen + SUBNET_NEW_BITS))
-    tiers = {
-        tier: tuple(str(slots[index * SLOTS_PER_TIER + az]) for az in range(az_count))
-        for index, tier in enumerate(TIERS)
-    }
+    tiers = {tier: tuple(str(slots[index * SLOTS_PER_TIER + az]) for az in range(az_count)) for index, tier in enumerate(TIERS)}
     return SubnetPlan(**tiers)
 
 

@@ -102,6 +102,8 @@ def validate_network_args(args: NetworkArgs) -> None:
     for argument, needed in needs_public.items():
         if needed and not args.public_subnets:
             raise ValueError(f"{argument}: needs public subnets to run in, but public_subnets is false")
+    az_total = len(args.availability_zones) if args.availability_zones is not None else args.az_count
+    check_subnet_layout(args.cidr_block, explicit_subnet_cidrs(args), az_total)
     check_ssh_allowed_cidrs(args.ssh_allowed_cidrs or [], "ssh_allowed_cidrs")
     if args.bastion_enabled and not args.ssh_allowed_cidrs:
         raise ValueError("ssh_allowed_cidrs: [] leaves the bastion unreachable; give at least one CIDR or disable the bastion")
@@ -111,6 +113,15 @@ def validate_network_args(args: NetworkArgs) -> None:
         raise ValueError(
             f"flow_log_retention_days: {args.flow_log_retention_days!r} is not a CloudWatch retention; use one of {LOG_RETENTION_DAYS}"
         )
+
+
+def explicit_subnet_cidrs(args: NetworkArgs) -> dict[str, list[str]]:
+    """The subnet CIDR lists the caller gave explicitly, by argument name."""
+    return {
+        f"{tier}_subnet_cidrs": list(getattr(args, f"{tier}_subnet_cidrs"))
+        for tier in TIERS
+        if getattr(args, f"{tier}_subnet_cidrs") is not None
+    }
 
 
 def check_ssh_allowed_cidrs(cidrs: list[str], argument: str) -> None:
@@ -163,13 +174,9 @@ class Network(pulumi.ComponentResource):
         self._child = pulumi.ResourceOptions(parent=self)
         zones = self._resolve_zones()
         self._zones = zones
+        self.zone_names: list[str] = zones  # plain names, known at construction, for composing components
         plan = plan_subnets(args.cidr_block, len(zones))
-        explicit = {
-            f"{tier}_subnet_cidrs": getattr(args, f"{tier}_subnet_cidrs")
-            for tier in TIERS
-            if getattr(args, f"{tier}_subnet_cidrs") is not None
-        }
-        check_subnet_layout(args.cidr_block, explicit, len(zones))
+        explicit = explicit_subnet_cidrs(args)
         cidrs = {tier: list(explicit.get(f"{tier}_subnet_cidrs") or plan.tier(tier)) for tier in TIERS}
         region = current_region()
 
@@ -183,21 +190,23 @@ class Network(pulumi.ComponentResource):
         )
         # Adopt the default security group and strip its rules: nothing may use it by accident.
         aws.ec2.DefaultSecurityGroup(
-            f"{name}-default-sg", vpc_id=self.vpc.id, ingress=[], egress=[],
-            tags=self._tags(f"{name}-default-sg"), opts=self._child,
+            f"{name}-default-sg",
+            vpc_id=self.vpc.id,
+            ingress=[],
+            egress=[],
+            tags=self._tags(f"{name}-default-sg"),
+            opts=self._child,
         )
         self._flow_logs(region)
 
         tiers_wanted = [t for t in TIERS if t != "public" or args.public_subnets]
-        self.subnets = {
-            tier: [self._subnet(tier, az, cidr) for az, cidr in zip(zones, cidrs[tier])] for tier in tiers_wanted
-        }
+        self.subnets = {tier: [self._subnet(tier, az, cidr) for az, cidr in zip(zones, cidrs[tier], strict=True)] for tier in tiers_wanted}
         public_subnets = self.subnets.get("public", [])
         if public_subnets:
             self._public_routes(public_subnets)
         nat_targets = self._nat(public_subnets, args.cidr_block, region)
         private_tables = [self._private_routes(i, az, nat_targets) for i, az in enumerate(zones)]
-        isolated_tables = [self._route_table("isolated", az, subnet) for az, subnet in zip(zones, self.subnets["isolated"])]
+        isolated_tables = [self._route_table("isolated", az, subnet) for az, subnet in zip(zones, self.subnets["isolated"], strict=True)]
         aws.ec2.VpcEndpoint(
             f"{name}-s3-endpoint",
             vpc_id=self.vpc.id,
@@ -273,8 +282,10 @@ class Network(pulumi.ComponentResource):
         name = self._name
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id, tags=self._tags(f"{name}-igw"), opts=self._child)
         table = aws.ec2.RouteTable(f"{name}-public", vpc_id=self.vpc.id, tags=self._tags(f"{name}-public", Tier="public"), opts=self._child)
-        aws.ec2.Route(f"{name}-public-default", route_table_id=table.id, destination_cidr_block=WORLD_IPV4, gateway_id=igw.id, opts=self._child)
-        for az, subnet in zip(self._zones, public_subnets):
+        aws.ec2.Route(
+            f"{name}-public-default", route_table_id=table.id, destination_cidr_block=WORLD_IPV4, gateway_id=igw.id, opts=self._child
+        )
+        for az, subnet in zip(self._zones, public_subnets, strict=True):
             aws.ec2.RouteTableAssociation(f"{name}-public-{az}", subnet_id=subnet.id, route_table_id=table.id, opts=self._child)
 
     def _nat(self, public_subnets: list[aws.ec2.Subnet], vpc_cidr: str, region: str) -> list[pulumi.CustomResource]:
@@ -287,27 +298,42 @@ class Network(pulumi.ComponentResource):
             return [self._nat_instance(public_subnets[0], vpc_cidr)] * len(zones)
         count = len(zones) if strategy == NatStrategy.ONE_PER_AZ else 1
         gateways = []
-        for az, subnet in list(zip(zones, public_subnets))[:count]:
+        for az, subnet in list(zip(zones, public_subnets, strict=True))[:count]:
             name = f"{self._name}-nat-{az}"
             eip = aws.ec2.Eip(name, domain="vpc", tags=self._tags(name), opts=self._child)
             gateways.append(
-                aws.ec2.NatGateway(name, allocation_id=eip.id, subnet_id=subnet.id, connectivity_type="public", tags=self._tags(name), opts=self._child)
+                aws.ec2.NatGateway(
+                    name, allocation_id=eip.id, subnet_id=subnet.id, connectivity_type="public", tags=self._tags(name), opts=self._child
+                )
             )
         return gateways if count == len(zones) else gateways * len(zones)
 
     def _nat_instance(self, subnet: aws.ec2.Subnet, vpc_cidr: str) -> aws.ec2.Instance:
         name = f"{self._name}-nat"
         sg = aws.ec2.SecurityGroup(
-            name, vpc_id=self.vpc.id, description="NAT instance: forwards traffic from inside the VPC",
-            tags=self._tags(name), opts=self._child,
+            name,
+            vpc_id=self.vpc.id,
+            description="NAT instance: forwards traffic from inside the VPC",
+            tags=self._tags(name),
+            opts=self._child,
         )
         aws.vpc.SecurityGroupIngressRule(
-            f"{name}-from-vpc", security_group_id=sg.id, ip_protocol="-1", cidr_ipv4=vpc_cidr,
-            description="Traffic to forward, only from inside the VPC", tags=self._tags(f"{name}-from-vpc"), opts=self._child,
+            f"{name}-from-vpc",
+            security_group_id=sg.id,
+            ip_protocol="-1",
+            cidr_ipv4=vpc_cidr,
+            description="Traffic to forward, only from inside the VPC",
+            tags=self._tags(f"{name}-from-vpc"),
+            opts=self._child,
         )
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-internet", security_group_id=sg.id, ip_protocol="-1", cidr_ipv4=WORLD_IPV4,
-            description="Forwarded traffic to the internet", tags=self._tags(f"{name}-to-internet"), opts=self._child,
+            f"{name}-to-internet",
+            security_group_id=sg.id,
+            ip_protocol="-1",
+            cidr_ipv4=WORLD_IPV4,
+            description="Forwarded traffic to the internet",
+            tags=self._tags(f"{name}-to-internet"),
+            opts=self._child,
         )
         architecture = check_instance_type(self._args.nat_instance_type, "nat_instance_type")
         return aws.ec2.Instance(
@@ -336,7 +362,13 @@ class Network(pulumi.ComponentResource):
                 if isinstance(target, aws.ec2.Instance)
                 else {"nat_gateway_id": target.id}
             )
-            aws.ec2.Route(f"{self._name}-private-{az}-default", route_table_id=table.id, destination_cidr_block=WORLD_IPV4, **route_target, opts=self._child)
+            aws.ec2.Route(
+                f"{self._name}-private-{az}-default",
+                route_table_id=table.id,
+                destination_cidr_block=WORLD_IPV4,
+                **route_target,
+                opts=self._child,
+            )
         return table
 
     def _flow_logs(self, region: str) -> None:
@@ -347,9 +379,7 @@ class Network(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             name,
-            assume_role_policy=assume_role_policy(
-                "vpc-flow-logs.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}}
-            ),
+            assume_role_policy=assume_role_policy("vpc-flow-logs.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}}),
             tags=self._tags(name),
             opts=self._child,
         )
@@ -378,20 +408,43 @@ class Network(pulumi.ComponentResource):
     def _bastion(self, public_subnets: list[aws.ec2.Subnet], region: str) -> tuple[aws.ec2.SecurityGroup, aws.ec2.Instance]:
         name = f"{self._name}-bastion"
         args = self._args
-        sg = aws.ec2.SecurityGroup(name, vpc_id=self.vpc.id, description="Bastion host: SSH from the allow-list only", tags=self._tags(name), opts=self._child)
+        sg = aws.ec2.SecurityGroup(
+            name, vpc_id=self.vpc.id, description="Bastion host: SSH from the allow-list only", tags=self._tags(name), opts=self._child
+        )
         for index, cidr in enumerate(args.ssh_allowed_cidrs):
             family = "cidr_ipv6" if ":" in cidr else "cidr_ipv4"
             aws.vpc.SecurityGroupIngressRule(
-                f"{name}-ssh-{index}", security_group_id=sg.id, ip_protocol="tcp", from_port=22, to_port=22,
-                description="SSH from an allowed network", tags=self._tags(f"{name}-ssh-{index}"), opts=self._child, **{family: cidr},
+                f"{name}-ssh-{index}",
+                security_group_id=sg.id,
+                ip_protocol="tcp",
+                from_port=22,
+                to_port=22,
+                description="SSH from an allowed network",
+                tags=self._tags(f"{name}-ssh-{index}"),
+                opts=self._child,
+                **{family: cidr},
             )
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-ssh-out", security_group_id=sg.id, ip_protocol="tcp", from_port=22, to_port=22, cidr_ipv4=args.cidr_block,
-            description="SSH on to instances in the VPC", tags=self._tags(f"{name}-ssh-out"), opts=self._child,
+            f"{name}-ssh-out",
+            security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=22,
+            to_port=22,
+            cidr_ipv4=args.cidr_block,
+            description="SSH on to instances in the VPC",
+            tags=self._tags(f"{name}-ssh-out"),
+            opts=self._child,
         )
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-https-out", security_group_id=sg.id, ip_protocol="tcp", from_port=443, to_port=443, cidr_ipv4=WORLD_IPV4,
-            description="HTTPS for package updates", tags=self._tags(f"{name}-https-out"), opts=self._child,
+            f"{name}-https-out",
+            security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4=WORLD_IPV4,
+            description="HTTPS for package updates",
+            tags=self._tags(f"{name}-https-out"),
+            opts=self._child,
         )
         architecture = check_instance_type(args.bastion_instance_type, "bastion_instance_type")
         instance = aws.ec2.Instance(
@@ -428,21 +481,42 @@ class Network(pulumi.ComponentResource):
     def _app_security_group(self, bastion_sg: Optional[aws.ec2.SecurityGroup]) -> aws.ec2.SecurityGroup:
         name = f"{self._name}-app"
         sg = aws.ec2.SecurityGroup(
-            name, vpc_id=self.vpc.id, description="Application instances: SSH only from the bastion",
-            tags=self._tags(name), opts=self._child,
+            name,
+            vpc_id=self.vpc.id,
+            description="Application instances: SSH only from the bastion",
+            tags=self._tags(name),
+            opts=self._child,
         )
         if bastion_sg is not None:
             aws.vpc.SecurityGroupIngressRule(
-                f"{name}-ssh-from-bastion", security_group_id=sg.id, ip_protocol="tcp", from_port=22, to_port=22,
-                referenced_security_group_id=bastion_sg.id, description="SSH from the bastion host",
-                tags=self._tags(f"{name}-ssh-from-bastion"), opts=self._child,
+                f"{name}-ssh-from-bastion",
+                security_group_id=sg.id,
+                ip_protocol="tcp",
+                from_port=22,
+                to_port=22,
+                referenced_security_group_id=bastion_sg.id,
+                description="SSH from the bastion host",
+                tags=self._tags(f"{name}-ssh-from-bastion"),
+                opts=self._child,
             )
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-to-vpc", security_group_id=sg.id, ip_protocol="-1", cidr_ipv4=self._args.cidr_block,
-            description="Anything inside the VPC (database, file system, endpoints)", tags=self._tags(f"{name}-to-vpc"), opts=self._child,
+            f"{name}-to-vpc",
+            security_group_id=sg.id,
+            ip_protocol="-1",
+            cidr_ipv4=self._args.cidr_block,
+            description="Anything inside the VPC (database, file system, endpoints)",
+            tags=self._tags(f"{name}-to-vpc"),
+            opts=self._child,
         )
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-https-out", security_group_id=sg.id, ip_protocol="tcp", from_port=443, to_port=443, cidr_ipv4=WORLD_IPV4,
-            description="HTTPS to AWS APIs and package repositories", tags=self._tags(f"{name}-https-out"), opts=self._child,
+            f"{name}-https-out",
+            security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4=WORLD_IPV4,
+            description="HTTPS to AWS APIs and package repositories",
+            tags=self._tags(f"{name}-https-out"),
+            opts=self._child,
         )
         return sg

@@ -5,9 +5,7 @@ from typing import Mapping, Optional
 import pulumi
 
 
-def resource_tags(
-    name: str, component: str, extra: Optional[Mapping[str, str]] = None, **more: str
-) -> dict[str, str]:
+def resource_tags(name: str, component: str, extra: Optional[Mapping[str, str]] = None, **more: str) -> dict[str, str]:
     """Return the standard tags: Name, Project, Stack, Component, then caller tags and `more`."""
     tags = {
         "Name": name,

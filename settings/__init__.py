@@ -50,7 +50,7 @@ def read_project_config(project: str) -> dict[str, Any]:
 
     merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     prefix = f"{project}:"
-    return {key[len(prefix):]: value for key, value in merged.items() if key.startswith(prefix)}
+    return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
 
 
 def load_settings(project: str, stack: str, raw: Mapping[str, Any], available_azs: Optional[int] = None) -> Settings:

@@ -16,9 +16,27 @@ def _retention(value: int, key: str) -> None:
 
 
 KEYS = [
-    Key("vpcCidr", "string", "10.0.0.0/16", "IPv4 CIDR of the VPC, /16 to /23; subnets are planned inside it.", lambda v, k: check_vpc_cidr(v, k) and None),
-    Key("azCount", "integer", 2, f"Availability zones to span, 1 to {MAX_AZS} and at most what the region has.", lambda v, k: check_az_count(v, k)),
-    Key("natStrategy", "string", "single", "Egress of the private subnets: none, single, one_per_az or instance.", one_of(*(s.value for s in NatStrategy))),
+    Key(
+        "vpcCidr",
+        "string",
+        "10.0.0.0/16",
+        "IPv4 CIDR of the VPC, /16 to /23; subnets are planned inside it.",
+        lambda v, k: check_vpc_cidr(v, k) and None,
+    ),
+    Key(
+        "azCount",
+        "integer",
+        2,
+        f"Availability zones to span, 1 to {MAX_AZS} and at most what the region has.",
+        lambda v, k: check_az_count(v, k),
+    ),
+    Key(
+        "natStrategy",
+        "string",
+        "single",
+        "Egress of the private subnets: none, single, one_per_az or instance.",
+        one_of(*(s.value for s in NatStrategy)),
+    ),
     Key("publicSubnetCidrs", "array", [], "Explicit public subnet CIDRs, one per AZ; empty uses the computed plan."),
     Key("privateSubnetCidrs", "array", [], "Explicit private subnet CIDRs, one per AZ; empty uses the computed plan."),
     Key("isolatedSubnetCidrs", "array", [], "Explicit isolated subnet CIDRs, one per AZ; empty uses the computed plan."),
@@ -49,7 +67,11 @@ class NetworkSettings:
 
 def build(values: Mapping[str, Any], key: Any) -> NetworkSettings:
     """Build the section from parsed values; `key(name)` gives the full config key for messages."""
-    explicit = {key(f"{tier}SubnetCidrs"): values[f"{tier}SubnetCidrs"] for tier in ("public", "private", "isolated") if values[f"{tier}SubnetCidrs"]}
+    explicit = {
+        key(f"{tier}SubnetCidrs"): values[f"{tier}SubnetCidrs"]
+        for tier in ("public", "private", "isolated")
+        if values[f"{tier}SubnetCidrs"]
+    }
     check_subnet_layout(values["vpcCidr"], explicit, values["azCount"])
     if values["bastionEnabled"] and not values["sshAllowedCidrs"]:
         raise ValueError(f"{key('sshAllowedCidrs')}: [] leaves the bastion unreachable; list your own CIDRs or set bastionEnabled to false")

@@ -59,8 +59,16 @@ class AwsMocks(Mocks):
             return {"id": region, "names": self.zones, "zoneIds": ids, "groupNames": [region], "region": region}, []
         if token == "aws:ssm/getParameter:getParameter":
             name = args.args.get("name", "")
-            return {"id": name, "name": name, "type": "String", "value": AMI_ID, "insecureValue": AMI_ID,
-                    "arn": f"arn:aws:ssm:{region}::parameter{name}", "version": 1.0, "withDecryption": True}, []
+            return {
+                "id": name,
+                "name": name,
+                "type": "String",
+                "value": AMI_ID,
+                "insecureValue": AMI_ID,
+                "arn": f"arn:aws:ssm:{region}::parameter{name}",
+                "version": 1.0,
+                "withDecryption": True,
+            }, []
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/mock", "id": ACCOUNT_ID, "userId": "AIDAMOCK"}, []
         if token == "aws:index/getRegion:getRegion":
@@ -68,8 +76,13 @@ class AwsMocks(Mocks):
         if token == "aws:index/getPartition:getPartition":
             return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws"}, []
         if token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
-            return {"id": CLOUDFRONT_ORIGIN_PREFIX_LIST, "name": args.args.get("name", ""), "addressFamily": "IPv4",
-                    "maxEntries": 55.0, "entries": []}, []
+            return {
+                "id": CLOUDFRONT_ORIGIN_PREFIX_LIST,
+                "name": args.args.get("name", ""),
+                "addressFamily": "IPv4",
+                "maxEntries": 55.0,
+                "entries": [],
+            }, []
         if token == "aws:cloudfront/getCachePolicy:getCachePolicy":
             return {"id": f"cache-policy-{args.args.get('name', 'mock')}", "name": args.args.get("name", "")}, []
         if token == "aws:cloudfront/getOriginRequestPolicy:getOriginRequestPolicy":
@@ -91,16 +104,29 @@ class AwsMocks(Mocks):
             if args.inputs.get("associatePublicIpAddress"):
                 state["publicIp"] = "198.51.100.10"
         elif typ == "aws:lb/loadBalancer:LoadBalancer":
-            state.update(dnsName=f"{args.name}-123.{self.region}.elb.amazonaws.com", zoneId="Z35SXDOTRQ7X7K",
-                         arnSuffix=f"app/{args.name}/0123456789abcdef")
+            state.update(
+                dnsName=f"{args.name}-123.{self.region}.elb.amazonaws.com",
+                zoneId="Z35SXDOTRQ7X7K",
+                arnSuffix=f"app/{args.name}/0123456789abcdef",
+            )
         elif typ == "aws:lb/targetGroup:TargetGroup":
             state.update(arnSuffix=f"targetgroup/{args.name}/0123456789abcdef")
         elif typ == "aws:rds/instance:Instance":
             identifier = args.inputs.get("identifier") or args.name
-            state.update(identifier=identifier, address=f"{identifier}.abc.{self.region}.rds.amazonaws.com", port=args.inputs.get("port", 3306),
-                         endpoint=f"{identifier}.abc.{self.region}.rds.amazonaws.com:3306", resourceId=f"db-{args.name}",
-                         masterUserSecrets=[{"secretArn": f"arn:aws:secretsmanager:{self.region}:{ACCOUNT_ID}:secret:rds!{args.name}",
-                                             "kmsKeyId": "", "secretStatus": "active"}])
+            state.update(
+                identifier=identifier,
+                address=f"{identifier}.abc.{self.region}.rds.amazonaws.com",
+                port=args.inputs.get("port", 3306),
+                endpoint=f"{identifier}.abc.{self.region}.rds.amazonaws.com:3306",
+                resourceId=f"db-{args.name}",
+                masterUserSecrets=[
+                    {
+                        "secretArn": f"arn:aws:secretsmanager:{self.region}:{ACCOUNT_ID}:secret:rds!{args.name}",
+                        "kmsKeyId": "",
+                        "secretStatus": "active",
+                    }
+                ],
+            )
         elif typ == "aws:efs/fileSystem:FileSystem":
             resource_id = f"fs-{abs(hash(args.name)) % 10**8:08d}"
             state.update(dnsName=f"{resource_id}.efs.{self.region}.amazonaws.com")
@@ -108,8 +134,7 @@ class AwsMocks(Mocks):
             state.update(domainName=f"d{abs(hash(args.name)) % 10**6:06d}.cloudfront.net", hostedZoneId="Z2FDTNDATAQYW2")
         elif typ == "aws:s3/bucket:Bucket":
             bucket = args.inputs.get("bucket") or f"{args.name}-bucket"
-            state.update(bucket=bucket, bucketRegionalDomainName=f"{bucket}.s3.{self.region}.amazonaws.com",
-                         arn=f"arn:aws:s3:::{bucket}")
+            state.update(bucket=bucket, bucketRegionalDomainName=f"{bucket}.s3.{self.region}.amazonaws.com", arn=f"arn:aws:s3:::{bucket}")
             resource_id = bucket
         elif typ == "aws:cloudwatch/logGroup:LogGroup":
             log_name = args.inputs.get("name") or f"{args.name}-logs"

@@ -46,9 +46,9 @@ class MockRun:
         """The resource whose mock ID is `resource_id`."""
         return next((r for r in self.resources if r.id == resource_id), None)
 
-    def named(self, name: str) -> RecordedResource:
-        """The resource with this logical name."""
-        matches = [r for r in self.resources if r.name == name]
+    def named(self, name: str, token: Optional[str] = None) -> RecordedResource:
+        """The resource with this logical name (and type, when names repeat across types)."""
+        matches = [r for r in self.resources if r.name == name and token in (None, r.type)]
         if len(matches) != 1:
             raise AssertionError(f"expected one resource named {name}, found {len(matches)}")
         return matches[0]
@@ -92,6 +92,10 @@ def run_under_mocks(
 
     try:
         pulumi.runtime.test(body)()
+    except Exception as error:
+        # Let callers prove that a refused config registered nothing.
+        error.registered = list(monitor.recorded)  # type: ignore[attr-defined]
+        raise
     finally:
         pulumi.runtime.set_all_config({}, [])
         pulumi.runtime.settings.reset_options()

@@ -1,0 +1,68 @@
+"""Test helpers over the mock runner: run code or a stack, then query what was registered."""
+
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
+
+from pulumi.output import Unknown
+
+from policies.offline.runner import MockRun, run_project, run_under_mocks
+
+REPO = Path(__file__).resolve().parent.parent
+"""The repository root, which is also the Pulumi project."""
+STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulumi.*.yaml"))
+"""Every committed stack (dev, prod, ...)."""
+WORLD = ("0.0.0.0/0", "::/0")
+
+
+def run(program: Callable[[], Any], preview: bool = False, config: Optional[Mapping[str, Any]] = None) -> MockRun:
+    """Run `program` (which builds components) under mocks in update or preview mode."""
+    result = run_under_mocks(program, project="test", stack="test", config=config, preview=preview)
+    assert not result.duplicate_urns(), f"duplicate URNs: {result.duplicate_urns()}"
+    return result
+
+
+def run_stack(stack: str, preview: bool = False, overrides: Optional[Mapping[str, Any]] = None) -> MockRun:
+    """Run the repository's __main__.py for a committed stack; `overrides` use full keys (awsinaction:azCount)."""
+    result = run_project(REPO, stack, preview=preview, overrides=overrides)
+    assert not result.duplicate_urns(), f"duplicate URNs: {result.duplicate_urns()}"
+    return result
+
+
+def is_known(value: Any) -> bool:
+    """False for values that are unknown in preview (computed by the provider)."""
+    return not isinstance(value, Unknown)
+
+
+def children_of(result: MockRun, parent_urn: str) -> list:
+    """Resources whose parent is `parent_urn`."""
+    return [r for r in result.resources if r.parent == parent_urn]
+
+
+def depends_on(result: MockRun, resource: Any, other: Any) -> bool:
+    """Whether `resource` depends on `other` (by URN), which holds in preview too."""
+    return other.urn in resource.dependencies
+
+
+def world_open_ingress(result: MockRun) -> list[tuple[str, float, float]]:
+    """(resource name, from port, to port) of every ingress that admits 0.0.0.0/0 or ::/0, in any form."""
+    found = []
+    for rule in result.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"):
+        if rule.inputs.get("cidrIpv4") in WORLD or rule.inputs.get("cidrIpv6") in WORLD:
+            found.append((rule.name, rule.inputs.get("fromPort", -1), rule.inputs.get("toPort", -1)))
+    for rule in result.of_type("aws:ec2/securityGroupRule:SecurityGroupRule"):
+        blocks = list(rule.inputs.get("cidrBlocks") or []) + list(rule.inputs.get("ipv6CidrBlocks") or [])
+        if rule.inputs.get("type") == "ingress" and any(b in WORLD for b in blocks):
+            found.append((rule.name, rule.inputs.get("fromPort", -1), rule.inputs.get("toPort", -1)))
+    for group in result.of_type("aws:ec2/securityGroup:SecurityGroup") + result.of_type(
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+    ):
+        for ingress in group.inputs.get("ingress") or []:
+            blocks = list(ingress.get("cidrBlocks") or []) + list(ingress.get("ipv6CidrBlocks") or [])
+            if any(b in WORLD for b in blocks):
+                found.append((group.name, ingress.get("fromPort", -1), ingress.get("toPort", -1)))
+    return found
+
+
+def port_in(port: int, from_port: float, to_port: float) -> bool:
+    """Whether a rule's port range covers `port` (-1 / all protocols covers everything)."""
+    return from_port in (-1, None) or from_port <= port <= to_port

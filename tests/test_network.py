@@ -1,0 +1,216 @@
+"""The Network component, run under mocks in update and preview mode."""
+
+import json
+from typing import Any
+
+import pytest
+
+from components.network import NatStrategy, Network, NetworkArgs
+from tests.harness import children_of, depends_on, is_known, port_in, run, world_open_ingress
+
+SUBNET = "aws:ec2/subnet:Subnet"
+ROUTE = "aws:ec2/route:Route"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
+INSTANCE = "aws:ec2/instance:Instance"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+
+
+def build(**overrides: Any):
+    args = {
+        "cidr_block": "10.0.0.0/16",
+        "az_count": 3,
+        "nat_strategy": NatStrategy.ONE_PER_AZ,
+        "bastion_enabled": True,
+        "ssh_allowed_cidrs": ["203.0.113.0/24"],
+        **overrides,
+    }
+    return lambda: Network("net", NetworkArgs(**args))
+
+
+def subnets_by_tier(result) -> dict[str, list]:
+    tiers: dict[str, list] = {}
+    for subnet in result.of_type(SUBNET):
+        tiers.setdefault(subnet.inputs["tags"]["Tier"], []).append(subnet)
+    return tiers
+
+
+def table_of(result, subnet) -> Any:
+    """The route table a subnet is associated with (via the association's dependencies)."""
+    association = next(a for a in result.of_type(ASSOCIATION) if depends_on(result, a, subnet))
+    return next(t for t in result.of_type(ROUTE_TABLE) if depends_on(result, association, t))
+
+
+def test_three_tiers_in_every_az(preview: bool) -> None:
+    result = run(build(), preview)
+    tiers = subnets_by_tier(result)
+    assert sorted(tiers) == ["isolated", "private", "public"]
+    for subnets in tiers.values():
+        assert sorted(s.inputs["availabilityZone"] for s in subnets) == ["us-east-1a", "us-east-1b", "us-east-1c"]
+    assert all(s.inputs["mapPublicIpOnLaunch"] is False for s in result.of_type(SUBNET))
+
+
+def test_one_nat_per_az_and_each_private_route_uses_its_own_az(preview: bool) -> None:
+    result = run(build(), preview)
+    gateways = result.of_type(NAT_GATEWAY)
+    assert len(gateways) == 3
+    for subnet in subnets_by_tier(result)["private"]:
+        az = subnet.inputs["availabilityZone"]
+        table = table_of(result, subnet)
+        [route] = [r for r in result.of_type(ROUTE) if depends_on(result, r, table)]
+        assert route.inputs["destinationCidrBlock"] == "0.0.0.0/0"
+        [gateway] = [g for g in gateways if depends_on(result, route, g)]
+        public_subnet = next(s for s in result.of_type(SUBNET) if depends_on(result, gateway, s))
+        assert public_subnet.inputs["availabilityZone"] == az
+        assert public_subnet.inputs["tags"]["Tier"] == "public"
+        if not preview:
+            assert route.inputs["natGatewayId"] == gateway.id
+
+
+def test_isolated_route_tables_have_no_default_route(preview: bool) -> None:
+    result = run(build(), preview)
+    isolated_tables = [table_of(result, s) for s in subnets_by_tier(result)["isolated"]]
+    assert len(isolated_tables) == 3
+    for table in isolated_tables:
+        assert not [r for r in result.of_type(ROUTE) if depends_on(result, r, table)]
+        assert not table.inputs.get("routes")
+
+
+@pytest.mark.parametrize(("strategy", "gateways", "instances"), [("single", 1, 0), ("none", 0, 0), ("instance", 0, 1)])
+def test_cheaper_nat_strategies(strategy: str, gateways: int, instances: int, preview: bool) -> None:
+    result = run(build(az_count=2, nat_strategy=strategy, bastion_enabled=False), preview)
+    assert result.count(NAT_GATEWAY) == gateways
+    nat_instances = [i for i in result.of_type(INSTANCE) if i.inputs["tags"]["Role"] == "nat-instance"]
+    assert len(nat_instances) == instances
+    private_routes = [r for r in result.of_type(ROUTE) if "private" in r.name]
+    assert len(private_routes) == (0 if strategy == "none" else 2)
+    if instances:
+        [nat] = nat_instances
+        assert nat.inputs["instanceType"] == "t4g.nano"
+        assert nat.inputs["sourceDestCheck"] is False
+        assert nat.inputs["metadataOptions"]["httpTokens"] == "required"
+        assert nat.inputs["rootBlockDevice"]["encrypted"] is True
+        assert all(depends_on(result, r, nat) for r in private_routes)
+        assert "MASQUERADE" in nat.inputs["userData"] and "10.0.0.0/16" in nat.inputs["userData"]
+
+
+def test_internet_gateway_only_with_public_subnets(preview: bool) -> None:
+    with_public = run(build(bastion_enabled=False, nat_strategy="none"), preview)
+    without = run(build(bastion_enabled=False, nat_strategy="none", public_subnets=False), preview)
+    assert with_public.count("aws:ec2/internetGateway:InternetGateway") == 1
+    assert without.count("aws:ec2/internetGateway:InternetGateway") == 0
+    assert "public" not in subnets_by_tier(without)
+
+
+def test_default_security_group_is_emptied_and_flow_logs_kept(preview: bool) -> None:
+    result = run(build(flow_log_retention_days=90), preview)
+    default_sg = result.one("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+    assert default_sg.inputs.get("ingress", []) == [] and default_sg.inputs.get("egress", []) == []
+    assert result.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 90
+    flow_log = result.one("aws:ec2/flowLog:FlowLog")
+    assert flow_log.inputs["trafficType"] == "ALL"
+    trust = json.loads(result.one("aws:iam/role:Role").inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
+    policy = result.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"]
+    if not preview:
+        for stmt in json.loads(policy)["Statement"]:
+            assert "*" not in stmt["Resource"] and all(":*" not in a for a in stmt["Action"])
+
+
+def test_free_s3_gateway_endpoint_on_private_and_isolated_tables(preview: bool) -> None:
+    result = run(build(), preview)
+    endpoint = result.one("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert endpoint.inputs["vpcEndpointType"] == "Gateway"
+    assert endpoint.inputs["serviceName"] == "com.amazonaws.us-east-1.s3"
+    assert len(endpoint.inputs["routeTableIds"]) == 6
+
+
+def test_bastion_is_hardened_and_recovers_itself(preview: bool) -> None:
+    result = run(build(), preview)
+    [bastion] = [i for i in result.of_type(INSTANCE) if i.inputs["tags"]["Role"] == "bastion"]
+    assert bastion.inputs["instanceType"] == "t4g.nano"
+    assert bastion.inputs["ami"] == "ami-0a1b2c3d4e5f67890", "AMI comes from the public SSM parameter"
+    assert bastion.inputs["metadataOptions"] == {"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1.0}
+    assert bastion.inputs["rootBlockDevice"]["encrypted"] is True
+    alarm = result.one("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarm.inputs["metricName"] == "StatusCheckFailed_System"
+    assert alarm.inputs["alarmActions"] == ["arn:aws:automate:us-east-1:ec2:recover"]
+    assert depends_on(result, alarm, bastion)
+    ssh = [r for r in result.of_type(INGRESS) if r.name.startswith("net-bastion-ssh")]
+    assert [r.inputs["cidrIpv4"] for r in ssh] == ["203.0.113.0/24"]
+
+
+def test_no_security_group_opens_ssh_to_the_world(preview: bool) -> None:
+    for strategy in NatStrategy:
+        result = run(build(nat_strategy=strategy), preview)
+        assert not [rule for rule in world_open_ingress(result) if port_in(22, rule[1], rule[2])]
+
+
+def test_application_group_allows_ssh_only_from_the_bastion(preview: bool) -> None:
+    result = run(build(), preview)
+    app_sg = result.named("net-app", "aws:ec2/securityGroup:SecurityGroup")
+    bastion_sg = result.named("net-bastion", "aws:ec2/securityGroup:SecurityGroup")
+    rules = [r for r in result.of_type(INGRESS) if depends_on(result, r, app_sg)]
+    assert len(rules) == 1
+    [rule] = rules
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (22.0, 22.0)
+    assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs
+    assert depends_on(result, rule, bastion_sg)
+
+
+def test_every_taggable_child_is_tagged_and_parented(preview: bool) -> None:
+    result = run(build(), preview)
+    [component] = result.of_type("awsinaction:index:Network")
+    children = children_of(result, component.urn)
+    assert len(children) == len(result.resources) - 1
+    untaggable = {ASSOCIATION, ROUTE, "aws:iam/rolePolicy:RolePolicy"}
+    for child in children:
+        if child.type not in untaggable:
+            assert {"Name", "Project", "Stack", "Component"} <= set(child.inputs["tags"]), child.name
+            assert child.inputs["tags"]["Component"] == "Network"
+
+
+def test_outputs_are_ordered_by_az() -> None:
+    holder: dict[str, Network] = {}
+
+    def program() -> None:
+        holder["net"] = Network("net", NetworkArgs(cidr_block="10.0.0.0/16", az_count=2))
+
+    result = run(program)
+    network = holder["net"]
+    assert network.zone_names == ["us-east-1a", "us-east-1b"]
+    subnet_ids = {r.id for r in result.of_type(SUBNET)}
+    assert is_known(next(iter(subnet_ids)))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"cidr_block": "10.0.0.0/26"}, r"cidr_block: '10.0.0.0/26' is too small"),
+        ({"az_count": 9}, r"az_count: 9 is not allowed"),
+        ({"nat_strategy": "double"}, r"nat_strategy: 'double' is not allowed; use one of none, single, one_per_az, instance"),
+        ({"ssh_allowed_cidrs": ["0.0.0.0/0"]}, r"ssh_allowed_cidrs: '0.0.0.0/0' opens SSH to the whole internet"),
+        ({"ssh_allowed_cidrs": ["::/0"]}, r"ssh_allowed_cidrs: '::/0' opens SSH to the whole internet"),
+        ({"ssh_allowed_cidrs": ["my office"]}, r"ssh_allowed_cidrs: 'my office' is not a CIDR block"),
+        ({"ssh_allowed_cidrs": []}, r"ssh_allowed_cidrs: \[\] leaves the bastion unreachable"),
+        ({"public_subnets": False}, r"nat_strategy: needs public subnets"),
+        ({"flow_log_retention_days": 10}, r"flow_log_retention_days: 10 is not a CloudWatch retention"),
+        ({"private_subnet_cidrs": ["10.0.0.0/20"] * 3}, r"private_subnet_cidrs: '10.0.0.0/20' overlaps"),
+        ({"availability_zones": ["us-east-1a", "us-east-1a"]}, r"availability_zones: .* distinct AZs"),
+        ({"bastion_instance_type": "huge"}, r"bastion_instance_type: 'huge' is not an EC2 instance type"),
+    ],
+)
+def test_bad_arguments_are_refused_before_anything_is_registered(overrides: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as raised:
+        run(build(**overrides))
+    assert raised.value.registered == []  # type: ignore[attr-defined]
+
+
+def test_args_may_come_as_a_dict_from_other_languages(preview: bool) -> None:
+    result = run(
+        lambda: Network("net", {"cidr_block": "10.1.0.0/16", "az_count": 2, "nat_strategy": "instance", "flow_log_retention_days": None}),
+        preview,
+    )
+    assert result.one("aws:ec2/vpc:Vpc").inputs["cidrBlock"] == "10.1.0.0/16"
+    assert result.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 30
