@@ -12,12 +12,30 @@ PolicyStatements = Callable[[pulumi.Output[str]], pulumi.Input[Sequence[Statemen
 """Given the bucket ARN, the statements to add to the bucket policy besides deny-non-TLS (may hold outputs)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class SecureBucket:
-    """The bucket and the policy resource that grants access to it (depend on it before writing)."""
+    """The bucket, the guards that must exist before its policy, and the policy (depend on it before writing)."""
 
+    name: str
     bucket: aws.s3.Bucket
-    policy: aws.s3.BucketPolicy
+    guards: list[pulumi.Resource]
+    parent: pulumi.Resource
+    policy: Optional[aws.s3.BucketPolicy] = None
+
+    def attach_policy(self, policy_statements: Optional[PolicyStatements] = None) -> aws.s3.BucketPolicy:
+        """Create the bucket policy: deny non-TLS requests, plus `policy_statements` (given the bucket ARN)."""
+        extra = policy_statements(self.bucket.arn) if policy_statements else []
+        document = pulumi.Output.all(self.bucket.arn, pulumi.Output.from_input(extra)).apply(
+            lambda values: policy_document([deny_insecure_transport(values[0]), *values[1]])
+        )
+        self.policy = aws.s3.BucketPolicy(
+            self.name,
+            bucket=self.bucket.id,
+            policy=document,
+            # The public-access block must exist first, or S3 may judge the policy before it applies.
+            opts=pulumi.ResourceOptions(parent=self.parent, depends_on=self.guards),
+        )
+        return self.policy
 
 
 def deny_insecure_transport(bucket_arn: str) -> Statement:
@@ -43,11 +61,13 @@ def secure_bucket(
     noncurrent_expire_after_days: Optional[int] = None,
     force_destroy: bool = False,
     protect: bool = False,
+    attach_policy: bool = True,
 ) -> SecureBucket:
     """Create a bucket that is private (all four public-access blocks, ACLs disabled), encrypted and TLS-only.
 
     `expire_after_days` expires current objects (logs); the noncurrent settings move old versions to
     Glacier and delete them later (book ch. 8). Incomplete multipart uploads are always cleaned up.
+    With `attach_policy=False` the caller attaches the policy later (when it names a resource made after the bucket).
     """
     child = pulumi.ResourceOptions(parent=parent)
     bucket = aws.s3.Bucket(name, force_destroy=force_destroy, tags=tags, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
@@ -87,15 +107,7 @@ def secure_bucket(
             rule["noncurrent_version_expiration"] = {"noncurrent_days": noncurrent_expire_after_days}
         rules.append(rule)
     aws.s3.BucketLifecycleConfiguration(name, bucket=bucket.id, rules=rules, opts=child)
-    extra = policy_statements(bucket.arn) if policy_statements else []
-    document = pulumi.Output.all(bucket.arn, pulumi.Output.from_input(extra)).apply(
-        lambda values: policy_document([deny_insecure_transport(values[0]), *values[1]])
-    )
-    policy = aws.s3.BucketPolicy(
-        name,
-        bucket=bucket.id,
-        policy=document,
-        # The public-access block must exist first, or S3 may judge the policy before it applies.
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[block, ownership]),
-    )
-    return SecureBucket(bucket=bucket, policy=policy)
+    secure = SecureBucket(name=name, bucket=bucket, guards=[block, ownership], parent=parent)
+    if attach_policy:
+        secure.attach_policy(policy_statements)
+    return secure

@@ -148,6 +148,20 @@ class AwsMocks(Mocks):
         elif typ == "aws:lambda/function:Function":
             state.setdefault("name", args.name)
             state.update(invokeArn=f"arn:aws:apigateway:{self.region}:lambda:path/functions/{state['arn']}/invocations")
+        elif typ == "aws:acm/certificate:Certificate":
+            domain = args.inputs.get("domainName", "example.com")
+            state.update(
+                domainValidationOptions=[
+                    {
+                        "domainName": domain,
+                        "resourceRecordName": f"_x1.{domain}.",
+                        "resourceRecordType": "CNAME",
+                        "resourceRecordValue": "_x2.acm-validations.aws.",
+                    }
+                ]
+            )
+        elif typ == "aws:route53/record:Record":
+            state.update(fqdn=args.inputs.get("name", args.name))
         elif typ == "aws:ec2/launchTemplate:LaunchTemplate":
             state.update(latestVersion=1.0)
         return resource_id, state

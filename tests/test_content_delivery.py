@@ -1,0 +1,156 @@
+"""ContentDelivery: CloudFront over the load balancer and a private static-assets bucket."""
+
+import json
+from typing import Any
+
+import pytest
+
+from components.content_delivery import (
+    CACHING_DISABLED_POLICY,
+    CACHING_OPTIMIZED_POLICY,
+    ORIGIN_VERIFY_HEADER,
+    ContentDelivery,
+    ContentDeliveryArgs,
+)
+from tests.harness import depends_on, is_known, run
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+BUCKET = "aws:s3/bucket:Bucket"
+POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+
+
+def build(**overrides: Any):
+    args = {"origin_domain_name": "alb-123.us-east-1.elb.amazonaws.com", "origin_verify_header_value": "token", **overrides}
+    return lambda: ContentDelivery("shop", ContentDeliveryArgs(**args))
+
+
+def test_two_origins_alb_default_and_bucket_for_static_paths(preview: bool) -> None:
+    result = run(build(), preview)
+    distribution = result.one(DISTRIBUTION)
+    origins = {o["originId"]: o for o in distribution.inputs["origins"]}
+    assert sorted(origins) == ["load-balancer", "static-assets"]
+    alb = origins["load-balancer"]
+    assert alb["domainName"] == "alb-123.us-east-1.elb.amazonaws.com"
+    assert alb["customHeaders"] == [{"name": ORIGIN_VERIFY_HEADER, "value": "token"}]
+    assert "originAccessControlId" in origins["static-assets"], "the S3 origin uses an origin access control"
+    default = distribution.inputs["defaultCacheBehavior"]
+    assert default["targetOriginId"] == "load-balancer"
+    assert default["cachePolicyId"] == CACHING_DISABLED_POLICY
+    assert set(default["allowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
+    [static] = distribution.inputs["orderedCacheBehaviors"]
+    assert (static["pathPattern"], static["targetOriginId"], static["cachePolicyId"]) == (
+        "/static/*",
+        "static-assets",
+        CACHING_OPTIMIZED_POLICY,
+    )
+    assert static["compress"] is True
+    for behaviour in (default, static):
+        assert behaviour["viewerProtocolPolicy"] == "redirect-to-https"
+    assert distribution.inputs["httpVersion"] == "http2and3"
+    assert distribution.inputs["priceClass"] == "PriceClass_100"
+
+
+def test_static_bucket_is_private_versioned_and_archives_old_versions(preview: bool) -> None:
+    result = run(build(), preview)
+    [bucket] = result.of_type(BUCKET)
+    block = result.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert all(block.inputs[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    assert result.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    encryption = result.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+    assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+    assert result.one("aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"] == {"status": "Enabled"}
+    rules = {r["id"]: r for r in result.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]}
+    noncurrent = rules["noncurrent-versions"]
+    assert noncurrent["noncurrentVersionTransitions"] == [{"noncurrentDays": 30.0, "storageClass": "GLACIER"}]
+    assert noncurrent["noncurrentVersionExpiration"] == {"noncurrentDays": 365.0}
+    assert all(depends_on(result, x, bucket) for x in (block,))
+
+
+def test_bucket_policy_allows_only_this_distribution_and_denies_plain_http() -> None:
+    result = run(build())
+    policy = json.loads(result.one(POLICY).inputs["policy"])
+    distribution = result.one(DISTRIBUTION)
+    deny, allow = policy["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert allow["Condition"] == {"StringEquals": {"AWS:SourceArn": distribution.state["arn"]}}
+    assert all(s.get("Principal") != "*" or s["Effect"] == "Deny" for s in policy["Statement"]), "no public grant"
+
+
+def test_policy_waits_for_the_public_access_block(preview: bool) -> None:
+    result = run(build(), preview)
+    policy = result.one(POLICY)
+    assert depends_on(result, policy, result.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"))
+    assert depends_on(result, policy, result.one(DISTRIBUTION))
+
+
+def test_custom_domain_gets_a_us_east_1_certificate_and_alias_records(preview: bool) -> None:
+    result = run(build(domain_name="shop.example.com", hosted_zone_id="Z0123456789"), preview)
+    certificate = result.one("aws:acm/certificate:Certificate")
+    assert certificate.inputs["region"] == "us-east-1" and certificate.inputs["validationMethod"] == "DNS"
+    distribution = result.one(DISTRIBUTION)
+    assert distribution.inputs["aliases"] == ["shop.example.com"]
+    viewer = distribution.inputs["viewerCertificate"]
+    assert (viewer["sslSupportMethod"], viewer["minimumProtocolVersion"]) == ("sni-only", "TLSv1.2_2021")
+    aliases = [r for r in result.of_type("aws:route53/record:Record") if r.inputs.get("aliases")]
+    assert sorted(r.inputs["type"] for r in aliases) == ["A", "AAAA"]
+    assert all(r.inputs["name"] == "shop.example.com" for r in aliases)
+
+
+def test_default_certificate_without_domain(preview: bool) -> None:
+    result = run(build(), preview)
+    assert result.one(DISTRIBUTION).inputs["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
+    assert result.count("aws:acm/certificate:Certificate") == 0
+
+
+def test_access_logs_go_to_a_private_expiring_bucket_through_vended_log_delivery(preview: bool) -> None:
+    result = run(build(logging_enabled=True, log_retention_days=30), preview)
+    assert result.count(BUCKET) == 2
+    source = result.one("aws:cloudwatch/logDeliverySource:LogDeliverySource")
+    assert (source.inputs["logType"], source.inputs["region"]) == ("ACCESS_LOGS", "us-east-1")
+    assert depends_on(result, source, result.one(DISTRIBUTION))
+    expiring = [
+        r
+        for r in result.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if any(rule.get("expiration") for rule in r.inputs["rules"])
+    ]
+    assert [rule["expiration"] for rule in expiring[0].inputs["rules"] if rule.get("expiration")] == [{"days": 30.0}]
+
+
+def test_waf_and_price_class_are_passed_through(preview: bool) -> None:
+    acl = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/abc"
+    result = run(build(web_acl_arn=acl, price_class="PriceClass_All"), preview)
+    distribution = result.one(DISTRIBUTION)
+    assert (distribution.inputs["webAclId"], distribution.inputs["priceClass"]) == (acl, "PriceClass_All")
+
+
+def test_site_url_is_https() -> None:
+    holder: dict[str, ContentDelivery] = {}
+    outputs: dict[str, Any] = {}
+
+    def program() -> None:
+        holder["cdn"] = ContentDelivery("shop", ContentDeliveryArgs(origin_domain_name="alb"))
+        holder["cdn"].site_url.apply(lambda url: outputs.setdefault("url", url))
+
+    run(program)
+    assert is_known(outputs["url"]) and outputs["url"].startswith("https://d") and outputs["url"].endswith(".cloudfront.net")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"static_path_pattern": "static/*"}, r"static_path_pattern: 'static/\*' must start with /"),
+        ({"static_path_pattern": "/*"}, r"static_path_pattern: '/\*' must start with / and name a sub-path"),
+        ({"price_class": "PriceClass_1"}, r"price_class: 'PriceClass_1' is not allowed; use one of PriceClass_100"),
+        ({"domain_name": "shop.example.com"}, r"domain_name: 'shop.example.com' and hosted_zone_id: None go together"),
+        ({"domain_name": "Shop Example", "hosted_zone_id": "Z1"}, r"domain_name: 'Shop Example' is not a lower-case DNS name"),
+        ({"web_acl_arn": "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y"}, r"web_acl_arn: .* CLOUDFRONT scope"),
+        ({"noncurrent_expire_after_days": 10}, r"noncurrent_expire_after_days: 10 must be later than"),
+        ({"origin_protocol": "ftp"}, r"origin_protocol: 'ftp' is not allowed"),
+    ],
+)
+def test_bad_arguments_are_refused(overrides: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as raised:
+        run(build(**overrides))
+    assert raised.value.registered == []  # type: ignore[attr-defined]
