@@ -13,7 +13,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ._args import coerce_args
+from ._args import coerce_args, require
 from .network import LOG_RETENTION_DAYS
 from .secure_bucket import secure_bucket
 from .tags import resource_tags
@@ -59,7 +59,7 @@ class OriginProtocol(str, Enum):
 class ContentDeliveryArgs:
     """Inputs of the ContentDelivery component."""
 
-    origin_domain_name: pulumi.Input[str]
+    origin_domain_name: Optional[pulumi.Input[str]] = None
     """DNS name of the dynamic origin (the load balancer), served as the default behaviour."""
     origin_protocol: Optional[OriginProtocol] = OriginProtocol.HTTP_ONLY
     """Protocol from CloudFront to the dynamic origin (default http-only)."""
@@ -91,6 +91,7 @@ class ContentDeliveryArgs:
 
 def validate_content_delivery_args(args: ContentDeliveryArgs) -> None:
     """Refuse inconsistent inputs with a ValueError naming the argument and the value."""
+    require(args, 'origin_domain_name')
     pattern = args.static_path_pattern
     if not isinstance(pattern, str) or not pattern.startswith("/") or pattern == "/*" or len(pattern) > 255:
         raise ValueError(f"static_path_pattern: {pattern!r} must start with / and name a sub-path, e.g. /static/*")

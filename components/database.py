@@ -10,7 +10,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ._args import coerce_args
+from ._args import coerce_args, require
 from .alarms import AlarmSpec, create_alarms, encrypted_alarm_topic
 from .database_checks import (
     ENGINES,
@@ -54,13 +54,13 @@ DATABASE_ALARMS = [
 
 @dataclass(frozen=True)
 class DatabaseArgs:
-    """Inputs of the Database component. Networking fields are required; everything else has a safe default."""
+    """Inputs of the Database component. Networking fields are required when used alone (a WebShop fills them in); everything else has a safe default."""
 
-    vpc_id: pulumi.Input[str]
+    vpc_id: Optional[pulumi.Input[str]] = None
     """ID of the VPC the database and its security group live in."""
-    subnet_ids: pulumi.Input[list[str]]
+    subnet_ids: Optional[pulumi.Input[list[str]]] = None
     """Isolated subnet IDs for the DB subnet group, one per entry of `availability_zones`."""
-    availability_zones: list[str]
+    availability_zones: Optional[list[str]] = None
     """AZ names of `subnet_ids` in the same order; at least 2 (RDS subnet groups need 2 AZs)."""
     client_security_group_ids: Optional[list[pulumi.Input[str]]] = field(default_factory=list)
     """Security groups allowed to connect on the engine port, one ingress rule each (the list length must be known)."""
@@ -104,6 +104,7 @@ class DatabaseArgs:
 
 def validate_database_args(args: DatabaseArgs) -> None:
     """Refuse inconsistent inputs with a ValueError that names the argument and the value."""
+    require(args, 'vpc_id', 'subnet_ids', 'availability_zones')
     engine = check_engine(args.engine, "engine")
     parameter_group_family(engine, args.engine_version, "engine_version")
     check_db_instance_class(args.instance_class, "instance_class")

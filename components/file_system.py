@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 import pulumi
 import pulumi_aws as aws
 
-from ._args import coerce_args
+from ._args import coerce_args, require
 from .alarms import AlarmSpec, create_alarms, encrypted_alarm_topic
 from .iam import assume_role_policy
 from .tags import resource_tags
@@ -69,13 +69,13 @@ class EfsBackupMode(str, Enum):
 
 @dataclass(frozen=True)
 class SharedFileSystemArgs:
-    """Inputs of the SharedFileSystem component. Networking fields are required; everything else has a safe default."""
+    """Inputs of the SharedFileSystem component. Networking fields are required when used alone (a WebShop fills them in); everything else has a safe default."""
 
-    vpc_id: pulumi.Input[str]
+    vpc_id: Optional[pulumi.Input[str]] = None
     """ID of the VPC of the mount targets and security groups."""
-    subnet_ids: pulumi.Input[list[str]]
+    subnet_ids: Optional[pulumi.Input[list[str]]] = None
     """Private subnet IDs for the mount targets, one per entry of `availability_zones`."""
-    availability_zones: list[str]
+    availability_zones: Optional[list[str]] = None
     """AZ names of `subnet_ids` in the same order, each at most once (one mount target per AZ)."""
     throughput_mode: Optional[EfsThroughputMode] = EfsThroughputMode.ELASTIC
     """Throughput mode: elastic or bursting (default elastic)."""
@@ -149,6 +149,7 @@ def check_posix_id(value: object, argument: str) -> None:
 
 def validate_file_system_args(args: SharedFileSystemArgs) -> None:
     """Refuse inconsistent inputs with a ValueError that names the argument and the value."""
+    require(args, 'vpc_id', 'subnet_ids', 'availability_zones')
     throughput = check_throughput_mode(args.throughput_mode, "throughput_mode")
     try:
         performance = EfsPerformanceMode(args.performance_mode)
@@ -228,6 +229,8 @@ class SharedFileSystem(pulumi.ComponentResource):
     """Regional DNS name of the file system."""
     access_point_id: pulumi.Output[str]
     """ID of the application's access point (fsap-...)."""
+    access_point_arn: pulumi.Output[str]
+    """ARN of the application's access point (for IAM conditions on clients)."""
     client_security_group_id: pulumi.Output[str]
     """Security group to attach to instances that mount the file system (the book's marker group)."""
     mount_target_security_group_id: pulumi.Output[str]
@@ -308,6 +311,7 @@ class SharedFileSystem(pulumi.ComponentResource):
         self.file_system_arn = file_system.arn
         self.dns_name = file_system.dns_name
         self.access_point_id = access_point.id
+        self.access_point_arn = access_point.arn
         self.client_security_group_id = client_sg.id
         self.mount_target_security_group_id = mount_sg.id
         self.alarm_topic_arn = pulumi.Output.from_input(topic_arn)
@@ -317,6 +321,7 @@ class SharedFileSystem(pulumi.ComponentResource):
                 "file_system_arn": self.file_system_arn,
                 "dns_name": self.dns_name,
                 "access_point_id": self.access_point_id,
+                "access_point_arn": self.access_point_arn,
                 "client_security_group_id": self.client_security_group_id,
                 "mount_target_security_group_id": self.mount_target_security_group_id,
                 "alarm_topic_arn": self.alarm_topic_arn,
