@@ -12,7 +12,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from ._args import coerce_args
+from ._args import coerce_args, require
 from .ec2_defaults import current_region
 from .iam import Statement, statement
 from .secure_bucket import SecureBucket, secure_bucket
@@ -45,11 +45,11 @@ _CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:(acm|iam):[a-z0-9-]*:\d{12}:(cert
 class LoadBalancerArgs:
     """Inputs of the LoadBalancer component."""
 
-    vpc_id: pulumi.Input[str]
+    vpc_id: Optional[pulumi.Input[str]] = None
     """ID of the VPC the load balancer and its target group live in."""
-    vpc_cidr: pulumi.Input[str]
+    vpc_cidr: Optional[pulumi.Input[str]] = None
     """IPv4 CIDR of the VPC: the load balancer may only send traffic there, on the target port."""
-    public_subnet_ids: pulumi.Input[list[str]]
+    public_subnet_ids: Optional[pulumi.Input[list[str]]] = None
     """Public subnets, one per AZ (at least two AZs), that the load balancer spans."""
     certificate_arn: Optional[pulumi.Input[str]] = None
     """ACM certificate for an HTTPS listener; HTTP then redirects to HTTPS (default none: plain HTTP)."""
@@ -110,6 +110,7 @@ def check_health_check_matcher(matcher: str, argument: str) -> None:
 
 def validate_load_balancer_args(args: LoadBalancerArgs) -> None:
     """Refuse inconsistent inputs with a ValueError that names the argument and the value."""
+    require(args, 'vpc_id', 'vpc_cidr', 'public_subnet_ids')
     check_between(args.target_port, 1, 65535, "target_port")
     check_health_check_path(args.health_check_path, "health_check_path")
     check_health_check_matcher(args.health_check_matcher, "health_check_matcher")

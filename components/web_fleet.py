@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional
 import pulumi
 import pulumi_aws as aws
 
-from ._args import coerce_args
+from ._args import coerce_args, require
 from .alarms import PUBLISHER_ACTIONS, alarm_key_policy
 from .cron import check_cron
 from .ec2_defaults import al2023_ami_id, check_instance_type, encrypted_root_volume, imdsv2_metadata_options
@@ -86,23 +86,23 @@ class ScheduledCapacity:
 class WebFleetArgs:
     """Inputs of the WebFleet component."""
 
-    vpc_id: pulumi.Input[str]
+    vpc_id: Optional[pulumi.Input[str]] = None
     """ID of the VPC."""
-    vpc_cidr: pulumi.Input[str]
+    vpc_cidr: Optional[pulumi.Input[str]] = None
     """IPv4 CIDR of the VPC: the servers reach the database and file system only inside it."""
-    private_subnet_ids: pulumi.Input[list[str]]
+    private_subnet_ids: Optional[pulumi.Input[list[str]]] = None
     """Private subnets of all AZs the group spans (at least two for high availability)."""
-    load_balancer_security_group_id: pulumi.Input[str]
+    load_balancer_security_group_id: Optional[pulumi.Input[str]] = None
     """Security group of the load balancer, the only source admitted on the application port."""
-    target_group_arn: pulumi.Input[str]
+    target_group_arn: Optional[pulumi.Input[str]] = None
     """Target group the servers register with."""
-    target_group_arn_suffix: pulumi.Input[str]
+    target_group_arn_suffix: Optional[pulumi.Input[str]] = None
     """ARN suffix of the target group, for the health and 5xx alarms."""
-    load_balancer_arn_suffix: pulumi.Input[str]
+    load_balancer_arn_suffix: Optional[pulumi.Input[str]] = None
     """ARN suffix of the load balancer, for the health and 5xx alarms."""
-    database_secret_arn: pulumi.Input[str]
+    database_secret_arn: Optional[pulumi.Input[str]] = None
     """Secrets Manager secret with the database username and password; the only secret the servers may read."""
-    database_host: pulumi.Input[str]
+    database_host: Optional[pulumi.Input[str]] = None
     """Database endpoint host name."""
     database_port: Optional[pulumi.Input[int]] = 3306
     """Database port (default 3306, MySQL)."""
@@ -234,6 +234,7 @@ def check_schedules(schedules: list[ScheduledCapacity], min_size: int, max_size:
 
 def validate_web_fleet_args(args: WebFleetArgs) -> None:
     """Refuse inconsistent inputs with a ValueError that names the argument and the value."""
+    require(args, 'vpc_id', 'vpc_cidr', 'private_subnet_ids', 'load_balancer_security_group_id', 'target_group_arn', 'target_group_arn_suffix', 'load_balancer_arn_suffix', 'database_secret_arn', 'database_host')
     architecture = check_architecture(args.instance_type, args.architecture, "instance_type", "architecture")
     for extra in args.spot_instance_types:
         if check_instance_type(extra, "spot_instance_types") != architecture:

@@ -1,0 +1,145 @@
+"""The web shop as the committed stacks build it (issue 5's acceptance), in update and preview mode."""
+
+import pytest
+
+from components.network import NetworkArgs
+from components.web_shop import ExistingNetworkArgs, WebShop, WebShopArgs
+from tests.harness import STACKS, depends_on, reveal, run, run_stack, world_open_ingress
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+def subnets(result, tier: str) -> list:
+    return [s for s in result.of_type(SUBNET) if s.inputs["tags"]["Tier"] == tier]
+
+
+def stack_zones(result) -> set[str]:
+    return {s.inputs["availabilityZone"] for s in result.of_type(SUBNET)}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_distribution_has_exactly_two_origins_and_redirects_to_https(stack: str, preview: bool) -> None:
+    result = run_stack(stack, preview)
+    distribution = result.one(DISTRIBUTION)
+    origins = distribution.inputs["origins"]
+    assert len(origins) == 2
+    [s3_origin] = [o for o in origins if "originAccessControlId" in o]
+    assert s3_origin["originId"] == "static-assets"
+    behaviours = [distribution.inputs["defaultCacheBehavior"], *distribution.inputs["orderedCacheBehaviors"]]
+    assert all(b["viewerProtocolPolicy"] == "redirect-to-https" for b in behaviours)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_static_bucket_is_not_public(stack: str, preview: bool) -> None:
+    result = run_stack(stack, preview)
+    static = result.named("shop-cdn-static", "aws:s3/bucket:Bucket")
+    [block] = [b for b in result.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock") if depends_on(result, b, static)]
+    assert all(block.inputs[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    assert not static.inputs.get("acl")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_load_balancer_admits_only_cloudfront_and_checks_the_secret_header(stack: str, preview: bool) -> None:
+    result = run_stack(stack, preview)
+    assert world_open_ingress(result) == [], "no security group anywhere admits 0.0.0.0/0 or ::/0"
+    balancer = result.one("awsinaction:index:LoadBalancer")
+    ingress = [r for r in result.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if r.parent == balancer.urn]
+    assert ingress and all(r.inputs.get("prefixListId") == "pl-3b927c52" for r in ingress)
+    rules = result.of_type("aws:lb/listenerRule:ListenerRule")
+    conditions = [c for r in rules for c in reveal(r.inputs["conditions"])]
+    assert any(c.get("httpHeader", {}).get("httpHeaderName") == "X-Origin-Verify" for c in conditions)
+    origin_secret = result.one("random:index/randomPassword:RandomPassword")
+    assert origin_secret.inputs["special"] is False
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_database_in_isolated_subnets_web_servers_in_private_ones(stack: str, preview: bool) -> None:
+    result = run_stack(stack, preview)
+    subnet_group = result.one("aws:rds/subnetGroup:SubnetGroup")
+    group = result.one("aws:autoscaling/group:Group")
+    isolated, private = subnets(result, "isolated"), subnets(result, "private")
+    assert all(depends_on(result, subnet_group, s) for s in isolated)
+    assert not any(depends_on(result, subnet_group, s) for s in private)
+    assert all(depends_on(result, group, s) for s in private)
+    assert not any(depends_on(result, group, s) for s in subnets(result, "public") + isolated)
+    if not preview:
+        assert sorted(subnet_group.inputs["subnetIds"]) == sorted(s.id for s in isolated)
+        assert sorted(group.inputs["vpcZoneIdentifiers"]) == sorted(s.id for s in private)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_file_system_has_a_mount_target_in_every_az(stack: str, preview: bool) -> None:
+    result = run_stack(stack, preview)
+    targets = result.of_type("aws:efs/mountTarget:MountTarget")
+    zones = stack_zones(result)
+    assert len(targets) == len(zones)
+    if not preview:
+        assert sorted(t.inputs["subnetId"] for t in targets) == sorted(s.id for s in subnets(result, "private"))
+
+
+def test_prod_is_highly_available(preview: bool) -> None:
+    result = run_stack("prod", preview)
+    zones = stack_zones(result)
+    assert len(zones) == 3
+    for tier in ("public", "private", "isolated"):
+        assert {s.inputs["availabilityZone"] for s in subnets(result, tier)} == zones
+    assert result.one("aws:rds/instance:Instance", replicateSourceDb=None).inputs["multiAz"] is True
+    assert result.count("aws:ec2/natGateway:NatGateway") == 3
+    group = result.one("aws:autoscaling/group:Group")
+    assert group.inputs["minSize"] >= 2
+    database = result.one("aws:rds/instance:Instance")
+    assert database.inputs["deletionProtection"] is True and database.protect
+    assert database.inputs["backupRetentionPeriod"] == 14.0
+    assert result.one("aws:efs/fileSystem:FileSystem").protect
+
+
+def test_dev_is_cheap() -> None:
+    result = run_stack("dev")
+    database = result.one("aws:rds/instance:Instance")
+    assert database.inputs["multiAz"] is False and database.inputs["deletionProtection"] is False
+    assert result.count("aws:ec2/natGateway:NatGateway") == 0
+    assert result.one(DISTRIBUTION).inputs["priceClass"] == "PriceClass_100"
+    assert result.one("aws:autoscaling/group:Group").inputs["maxSize"] == 2.0
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_outputs_are_all_exported_in_camel_case(stack: str) -> None:
+    result = run_stack(stack)
+    expected = {
+        "siteUrl", "cloudFrontDomainName", "cloudFrontDistributionId", "staticBucketName", "loadBalancerDnsName",
+        "targetGroupArn", "autoScalingGroupName", "dbAddress", "dbPort", "dbSecretArn", "dbInstanceIdentifier",
+        "fileSystemId", "vpcId", "availabilityZones", "bastionPublicIp",
+    }
+    assert expected <= set(result.outputs)
+    assert result.outputs["siteUrl"].startswith("https://")
+    for name in result.outputs:
+        assert name[0].islower() and "_" not in name and "-" not in name, name
+
+
+def test_web_shop_reuses_an_existing_network(preview: bool) -> None:
+    zones = ["us-east-1a", "us-east-1b"]
+    existing = ExistingNetworkArgs(
+        vpc_id="vpc-1", vpc_cidr="10.5.0.0/16", availability_zones=zones,
+        public_subnet_ids=["pub-a", "pub-b"], private_subnet_ids=["prv-a", "prv-b"], isolated_subnet_ids=["iso-a", "iso-b"],
+        app_security_group_id="sg-0123456789abcdef0",
+    )
+    result = run(lambda: WebShop("shop", WebShopArgs(existing_network=existing)), preview)
+    assert result.count("aws:ec2/vpc:Vpc") == 0
+    assert result.one("aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"] == ["iso-a", "iso-b"]
+    assert result.count("aws:efs/mountTarget:MountTarget") == 2
+
+
+def test_network_and_existing_network_are_exclusive() -> None:
+    existing = ExistingNetworkArgs(vpc_id="v", vpc_cidr="10.0.0.0/16", availability_zones=["a", "b"], public_subnet_ids=[],
+                                   private_subnet_ids=[], isolated_subnet_ids=[], app_security_group_id="sg")
+    with pytest.raises(ValueError, match=r"^existing_network: set either network or existing_network"):
+        run(lambda: WebShop("shop", WebShopArgs(network=NetworkArgs(cidr_block="10.0.0.0/16"), existing_network=existing)))
+
+
+def test_a_bad_part_is_refused_before_anything_is_registered() -> None:
+    from components.database import DatabaseArgs
+
+    with pytest.raises(ValueError, match=r"^backup_retention_days: 40") as raised:
+        run(lambda: WebShop("shop", WebShopArgs(database=DatabaseArgs(backup_retention_days=40))))
+    assert raised.value.registered == []  # type: ignore[attr-defined]
