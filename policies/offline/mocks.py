@@ -32,6 +32,7 @@ class RecordedResource:
     custom: bool
     protect: bool = False
     dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     ignore_changes: list[str] = field(default_factory=list)
     provider: str = ""
     id: Optional[str] = None
@@ -130,6 +131,8 @@ class AwsMocks(Mocks):
         elif typ == "aws:efs/fileSystem:FileSystem":
             resource_id = f"fs-{abs(hash(args.name)) % 10**8:08d}"
             state.update(dnsName=f"{resource_id}.efs.{self.region}.amazonaws.com")
+        elif typ == "aws:backup/vault:Vault":
+            state.setdefault("name", args.name)
         elif typ == "aws:cloudfront/distribution:Distribution":
             state.update(domainName=f"d{abs(hash(args.name)) % 10**6:06d}.cloudfront.net", hostedZoneId="Z2FDTNDATAQYW2")
         elif typ == "aws:s3/bucket:Bucket":
@@ -139,6 +142,9 @@ class AwsMocks(Mocks):
         elif typ == "aws:cloudwatch/logGroup:LogGroup":
             log_name = args.inputs.get("name") or f"{args.name}-logs"
             state.update(name=log_name, arn=f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:{log_name}")
+        elif typ == "aws:cloudwatch/eventRule:EventRule":
+            # Autonamed: the provider returns the name it chose (targets refer to the rule by name).
+            state.setdefault("name", args.name)
         elif typ == "aws:iam/role:Role":
             state.update(name=args.inputs.get("name") or args.name, arn=f"arn:aws:iam::{ACCOUNT_ID}:role/{args.name}")
         elif typ == "aws:sns/topic:Topic":
@@ -148,6 +154,8 @@ class AwsMocks(Mocks):
         elif typ == "aws:lambda/function:Function":
             state.setdefault("name", args.name)
             state.update(invokeArn=f"arn:aws:apigateway:{self.region}:lambda:path/functions/{state['arn']}/invocations")
+        elif typ == "random:index/randomPassword:RandomPassword":
+            state.update(result=f"mock-{args.name}-{'x' * int(args.inputs.get('length', 16))}"[: int(args.inputs.get("length", 16))])
         elif typ == "aws:acm/certificate:Certificate":
             domain = args.inputs.get("domainName", "example.com")
             state.update(
@@ -191,6 +199,7 @@ class RecordingMonitor(MockMonitor):
                 custom=bool(request.custom),
                 protect=bool(request.protect),
                 dependencies=list(request.dependencies),
+                property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
                 ignore_changes=list(request.ignoreChanges),
                 provider=request.provider,
                 id=registered.id if registered else None,
