@@ -136,16 +136,20 @@ def operations(settings: Settings, site_url: pulumi.Input[str]) -> None:
 
 def budget(settings: Settings) -> None:
     """An AWS Budgets alert at the stack's monthly budget; the cost policy checks the estimate against it too."""
-    notifications = [
-        {
-            "comparison_operator": "GREATER_THAN",
-            "threshold": threshold,
-            "threshold_type": "PERCENTAGE",
-            "notification_type": kind,
-            "subscriber_email_addresses": [settings.ops.alarm_email],
-        }
-        for threshold, kind in ((80, "FORECASTED"), (100, "ACTUAL"))
-    ] if settings.ops.alarm_email else None
+    notifications = (
+        [
+            {
+                "comparison_operator": "GREATER_THAN",
+                "threshold": threshold,
+                "threshold_type": "PERCENTAGE",
+                "notification_type": kind,
+                "subscriber_email_addresses": [settings.ops.alarm_email],
+            }
+            for threshold, kind in ((80, "FORECASTED"), (100, "ACTUAL"))
+        ]
+        if settings.ops.alarm_email
+        else None
+    )
     aws.budgets.Budget(
         "monthly-budget",
         budget_type="COST",

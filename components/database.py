@@ -38,23 +38,63 @@ __all__ = ["DATABASE_ALARMS", "Database", "DatabaseArgs", "DatabaseEngine", "che
 GIB = 1024**3
 MIB = 1024**2
 DATABASE_ALARMS = [
-    AlarmSpec("cpu", "CPUUtilization", "GreaterThanThreshold", 80, "Average", 300, 1,
-              "CPU above 80 % for 5 minutes: scale the instance class up (book ch. 11)"),
-    AlarmSpec("free-storage", "FreeStorageSpace", "LessThanThreshold", 2 * GIB, "Average", 300, 1,
-              "Less than 2 GiB storage left: check storage autoscaling and its maximum (book ch. 11)"),
-    AlarmSpec("freeable-memory", "FreeableMemory", "LessThanThreshold", 64 * MIB, "Average", 300, 1,
-              "Less than 64 MiB freeable memory: the instance class is too small (book ch. 11)"),
-    AlarmSpec("disk-queue", "DiskQueueDepth", "GreaterThanThreshold", 64, "Average", 300, 1,
-              "Disk queue depth above 64: storage cannot keep up (book ch. 11)"),
-    AlarmSpec("swap", "SwapUsage", "GreaterThanThreshold", 256 * MIB, "Average", 300, 1,
-              "More than 256 MiB swap in use: the instance class is too small (book ch. 11)"),
+    AlarmSpec(
+        "cpu",
+        "CPUUtilization",
+        "GreaterThanThreshold",
+        80,
+        "Average",
+        300,
+        1,
+        "CPU above 80 % for 5 minutes: scale the instance class up (book ch. 11)",
+    ),
+    AlarmSpec(
+        "free-storage",
+        "FreeStorageSpace",
+        "LessThanThreshold",
+        2 * GIB,
+        "Average",
+        300,
+        1,
+        "Less than 2 GiB storage left: check storage autoscaling and its maximum (book ch. 11)",
+    ),
+    AlarmSpec(
+        "freeable-memory",
+        "FreeableMemory",
+        "LessThanThreshold",
+        64 * MIB,
+        "Average",
+        300,
+        1,
+        "Less than 64 MiB freeable memory: the instance class is too small (book ch. 11)",
+    ),
+    AlarmSpec(
+        "disk-queue",
+        "DiskQueueDepth",
+        "GreaterThanThreshold",
+        64,
+        "Average",
+        300,
+        1,
+        "Disk queue depth above 64: storage cannot keep up (book ch. 11)",
+    ),
+    AlarmSpec(
+        "swap",
+        "SwapUsage",
+        "GreaterThanThreshold",
+        256 * MIB,
+        "Average",
+        300,
+        1,
+        "More than 256 MiB swap in use: the instance class is too small (book ch. 11)",
+    ),
 ]
 """The book's RDS monitoring table as alarms (AWS/RDS, per DB instance)."""
 
 
 @dataclass(frozen=True)
 class DatabaseArgs:
-    """Inputs of the Database component. Networking fields are required when used alone (a WebShop fills them in); everything else has a safe default."""
+    """Inputs of the Database component; networking fields are required unless a WebShop fills them in."""
 
     vpc_id: Optional[pulumi.Input[str]] = None
     """ID of the VPC the database and its security group live in."""
@@ -104,7 +144,7 @@ class DatabaseArgs:
 
 def validate_database_args(args: DatabaseArgs) -> None:
     """Refuse inconsistent inputs with a ValueError that names the argument and the value."""
-    require(args, 'vpc_id', 'subnet_ids', 'availability_zones')
+    require(args, "vpc_id", "subnet_ids", "availability_zones")
     engine = check_engine(args.engine, "engine")
     parameter_group_family(engine, args.engine_version, "engine_version")
     check_db_instance_class(args.instance_class, "instance_class")
@@ -224,8 +264,9 @@ class Database(pulumi.ComponentResource):
         topic_arn = args.alarm_topic_arn
         if topic_arn is None:
             topic_arn = encrypted_alarm_topic(name, "Database", args.tags, self).arn
-        create_alarms(f"{name}-db", "Database", args.tags, self, "AWS/RDS", {"DBInstanceIdentifier": primary.identifier},
-                      DATABASE_ALARMS, topic_arn)
+        create_alarms(
+            f"{name}-db", "Database", args.tags, self, "AWS/RDS", {"DBInstanceIdentifier": primary.identifier}, DATABASE_ALARMS, topic_arn
+        )
         replica = self._replica(primary, security_group, parameter_group, max_storage, topic_arn) if args.replica_instance_class else None
 
         self.address = primary.address
@@ -254,15 +295,24 @@ class Database(pulumi.ComponentResource):
         name, args = f"{self._name}-db", self._args
         # No egress rules: the database never opens connections, and no rule means no egress.
         group = aws.ec2.SecurityGroup(
-            name, vpc_id=args.vpc_id, description=f"Database {self._name}: engine port from client groups only",
-            tags=self._tags(name), opts=pulumi.ResourceOptions(parent=self),
+            name,
+            vpc_id=args.vpc_id,
+            description=f"Database {self._name}: engine port from client groups only",
+            tags=self._tags(name),
+            opts=pulumi.ResourceOptions(parent=self),
         )
         for index, client in enumerate(args.client_security_group_ids):
             rule = f"{name}-from-client-{index}"
             aws.vpc.SecurityGroupIngressRule(
-                rule, security_group_id=group.id, ip_protocol="tcp", from_port=port, to_port=port,
-                referenced_security_group_id=client, description="Database clients",
-                tags=self._tags(rule), opts=pulumi.ResourceOptions(parent=self),
+                rule,
+                security_group_id=group.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                referenced_security_group_id=client,
+                description="Database clients",
+                tags=self._tags(rule),
+                opts=pulumi.ResourceOptions(parent=self),
             )
         return group
 
@@ -297,6 +347,7 @@ class Database(pulumi.ComponentResource):
             tags=self._tags(name),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        create_alarms(name, "Database", args.tags, self, "AWS/RDS", {"DBInstanceIdentifier": replica.identifier},
-                      DATABASE_ALARMS, topic_arn)
+        create_alarms(
+            name, "Database", args.tags, self, "AWS/RDS", {"DBInstanceIdentifier": replica.identifier}, DATABASE_ALARMS, topic_arn
+        )
         return replica

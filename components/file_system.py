@@ -29,11 +29,23 @@ AWS_BACKUP_SERVICE_ROLE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSBa
 """AWS-managed policy AWS Backup documents for its service role. Allowed here on purpose: it is scoped to
 the backup service (not an admin or power-user policy) and AWS keeps it current as Backup adds features."""
 PERCENT_IO_LIMIT_ALARM = AlarmSpec(
-    "percent-io-limit", "PercentIOLimit", "GreaterThanThreshold", 95, "Maximum", 600, 3,
+    "percent-io-limit",
+    "PercentIOLimit",
+    "GreaterThanThreshold",
+    95,
+    "Maximum",
+    600,
+    3,
     "I/O limit of General Purpose mode nearly reached for 30 minutes; consider Max I/O (book ch. 10)",
 )
 BURST_CREDIT_ALARM = AlarmSpec(
-    "burst-credit-balance", "BurstCreditBalance", "LessThanThreshold", 192_000_000_000, "Average", 600, 1,
+    "burst-credit-balance",
+    "BurstCreditBalance",
+    "LessThanThreshold",
+    192_000_000_000,
+    "Average",
+    600,
+    1,
     "Burst credits below 192 GB (about 30 minutes of bursting left); expect throughput to drop (book ch. 10)",
 )
 
@@ -69,7 +81,7 @@ class EfsBackupMode(str, Enum):
 
 @dataclass(frozen=True)
 class SharedFileSystemArgs:
-    """Inputs of the SharedFileSystem component. Networking fields are required when used alone (a WebShop fills them in); everything else has a safe default."""
+    """Inputs of the SharedFileSystem component; networking fields are required unless a WebShop fills them in."""
 
     vpc_id: Optional[pulumi.Input[str]] = None
     """ID of the VPC of the mount targets and security groups."""
@@ -149,7 +161,7 @@ def check_posix_id(value: object, argument: str) -> None:
 
 def validate_file_system_args(args: SharedFileSystemArgs) -> None:
     """Refuse inconsistent inputs with a ValueError that names the argument and the value."""
-    require(args, 'vpc_id', 'subnet_ids', 'availability_zones')
+    require(args, "vpc_id", "subnet_ids", "availability_zones")
     throughput = check_throughput_mode(args.throughput_mode, "throughput_mode")
     try:
         performance = EfsPerformanceMode(args.performance_mode)
@@ -193,13 +205,24 @@ def file_system_policy(file_system_arn: str, access_point_arn: Optional[str]) ->
         {
             "Version": "2012-10-17",
             "Statement": [
-                {"Sid": "DenyWithoutTls", "Effect": "Deny", "Principal": {"AWS": "*"},
-                 "Action": [*client_actions, "elasticfilesystem:ClientRootAccess"], "Resource": file_system_arn,
-                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                {
+                    "Sid": "DenyWithoutTls",
+                    "Effect": "Deny",
+                    "Principal": {"AWS": "*"},
+                    "Action": [*client_actions, "elasticfilesystem:ClientRootAccess"],
+                    "Resource": file_system_arn,
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
                 # With a policy in place, NFS clients without IAM credentials are anonymous: allow them
                 # explicitly, but only through the mount targets that the security groups guard.
-                {"Sid": "AllowClientsThroughMountTargets", "Effect": "Allow", "Principal": {"AWS": "*"},
-                 "Action": client_actions, "Resource": file_system_arn, "Condition": allow_condition},
+                {
+                    "Sid": "AllowClientsThroughMountTargets",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "*"},
+                    "Action": client_actions,
+                    "Resource": file_system_arn,
+                    "Condition": allow_condition,
+                },
             ],
         }
     )
@@ -212,9 +235,7 @@ def efs_mount_commands(file_system_id: pulumi.Input[str], access_point_id: pulum
     """
     check_mount_path(mount_path, "mount_path")
     return pulumi.Output.all(file_system_id, access_point_id).apply(
-        lambda ids: render_template(
-            "efs_mount.sh", {"file_system_id": ids[0], "access_point_id": ids[1], "mount_path": mount_path}
-        )
+        lambda ids: render_template("efs_mount.sh", {"file_system_id": ids[0], "access_point_id": ids[1], "mount_path": mount_path})
     )
 
 
@@ -339,32 +360,48 @@ class SharedFileSystem(pulumi.ComponentResource):
         name, vpc_id = f"{self._name}-efs", self._args.vpc_id
         child = pulumi.ResourceOptions(parent=self)
         client = aws.ec2.SecurityGroup(
-            f"{name}-client", vpc_id=vpc_id, description=f"Clients of file system {self._name}: attach to instances that mount it",
-            tags=self._tags(f"{name}-client"), opts=child,
+            f"{name}-client",
+            vpc_id=vpc_id,
+            description=f"Clients of file system {self._name}: attach to instances that mount it",
+            tags=self._tags(f"{name}-client"),
+            opts=child,
         )
         mount = aws.ec2.SecurityGroup(
-            f"{name}-mount-target", vpc_id=vpc_id, description=f"Mount targets of file system {self._name}: NFS from clients only",
-            tags=self._tags(f"{name}-mount-target"), opts=child,
+            f"{name}-mount-target",
+            vpc_id=vpc_id,
+            description=f"Mount targets of file system {self._name}: NFS from clients only",
+            tags=self._tags(f"{name}-mount-target"),
+            opts=child,
         )
         aws.vpc.SecurityGroupIngressRule(
-            f"{name}-nfs-from-clients", security_group_id=mount.id, ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT,
-            referenced_security_group_id=client.id, description="NFS from the file system's clients",
-            tags=self._tags(f"{name}-nfs-from-clients"), opts=child,
+            f"{name}-nfs-from-clients",
+            security_group_id=mount.id,
+            ip_protocol="tcp",
+            from_port=NFS_PORT,
+            to_port=NFS_PORT,
+            referenced_security_group_id=client.id,
+            description="NFS from the file system's clients",
+            tags=self._tags(f"{name}-nfs-from-clients"),
+            opts=child,
         )
         # Clients reach the mount targets even when their other groups allow no egress.
         aws.vpc.SecurityGroupEgressRule(
-            f"{name}-nfs-to-mount-targets", security_group_id=client.id, ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT,
-            referenced_security_group_id=mount.id, description="NFS to the file system's mount targets",
-            tags=self._tags(f"{name}-nfs-to-mount-targets"), opts=child,
+            f"{name}-nfs-to-mount-targets",
+            security_group_id=client.id,
+            ip_protocol="tcp",
+            from_port=NFS_PORT,
+            to_port=NFS_PORT,
+            referenced_security_group_id=mount.id,
+            description="NFS to the file system's mount targets",
+            tags=self._tags(f"{name}-nfs-to-mount-targets"),
+            opts=child,
         )
         return client, mount
 
     def _aws_backup(self, file_system: aws.efs.FileSystem) -> None:
         name, args = f"{self._name}-efs-backup", self._args
         child = pulumi.ResourceOptions(parent=self)
-        vault = aws.backup.Vault(
-            name, tags=self._tags(name), opts=pulumi.ResourceOptions(parent=self, protect=bool(args.protect))
-        )
+        vault = aws.backup.Vault(name, tags=self._tags(name), opts=pulumi.ResourceOptions(parent=self, protect=bool(args.protect)))
         plan = aws.backup.Plan(
             name,
             rules=[

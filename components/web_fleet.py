@@ -200,9 +200,7 @@ def check_architecture(instance_type: str, architecture: Optional[str], argument
         raise ValueError(f"{architecture_argument}: {architecture!r} is not allowed; use arm64 or x86_64") from None
     if wanted != type_architecture:
         hint = "a Graviton type such as t4g.micro" if wanted == "arm64" else "an Intel or AMD type such as t3.micro"
-        raise ValueError(
-            f"{argument}: {instance_type!r} is an {type_architecture} type and cannot boot the {wanted} image; use {hint}"
-        )
+        raise ValueError(f"{argument}: {instance_type!r} is an {type_architecture} type and cannot boot the {wanted} image; use {hint}")
     return wanted
 
 
@@ -224,8 +222,10 @@ def check_schedules(schedules: list[ScheduledCapacity], min_size: int, max_size:
     """Every schedule has a valid cron expression and a size within min..max."""
     for item in schedules:
         check_cron(item.recurrence, argument)
-        if isinstance(item.desired_capacity, bool) or not isinstance(item.desired_capacity, int) or not (
-            min_size <= item.desired_capacity <= max_size
+        if (
+            isinstance(item.desired_capacity, bool)
+            or not isinstance(item.desired_capacity, int)
+            or not (min_size <= item.desired_capacity <= max_size)
         ):
             raise ValueError(
                 f"{argument}: {item.recurrence!r} sets {item.desired_capacity!r} servers, outside min..max ({min_size}..{max_size})"
@@ -234,7 +234,18 @@ def check_schedules(schedules: list[ScheduledCapacity], min_size: int, max_size:
 
 def validate_web_fleet_args(args: WebFleetArgs) -> None:
     """Refuse inconsistent inputs with a ValueError that names the argument and the value."""
-    require(args, 'vpc_id', 'vpc_cidr', 'private_subnet_ids', 'load_balancer_security_group_id', 'target_group_arn', 'target_group_arn_suffix', 'load_balancer_arn_suffix', 'database_secret_arn', 'database_host')
+    require(
+        args,
+        "vpc_id",
+        "vpc_cidr",
+        "private_subnet_ids",
+        "load_balancer_security_group_id",
+        "target_group_arn",
+        "target_group_arn_suffix",
+        "load_balancer_arn_suffix",
+        "database_secret_arn",
+        "database_host",
+    )
     architecture = check_architecture(args.instance_type, args.architecture, "instance_type", "architecture")
     for extra in args.spot_instance_types:
         if check_instance_type(extra, "spot_instance_types") != architecture:
@@ -287,7 +298,9 @@ def instance_policy(
     if secret_kms_key_arn:
         statements.append(
             statement(
-                ["kms:Decrypt"], [secret_kms_key_arn], sid="DecryptDatabaseSecret",
+                ["kms:Decrypt"],
+                [secret_kms_key_arn],
+                sid="DecryptDatabaseSecret",
                 condition={"StringEquals": {"kms:ViaService": f"secretsmanager.{secret_arn.split(':')[3]}.amazonaws.com"}},
             )
         )
@@ -295,8 +308,10 @@ def instance_policy(
         condition = {"StringEquals": {"elasticfilesystem:AccessPointArn": access_point_arn}} if access_point_arn else None
         statements.append(
             statement(
-                ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], [file_system_arn],
-                sid="MountSharedFileSystem", condition=condition,
+                ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                [file_system_arn],
+                sid="MountSharedFileSystem",
+                condition=condition,
             )
         )
     if ssm_access:
@@ -336,8 +351,11 @@ class WebFleet(pulumi.ComponentResource):
 
         log_name = f"{name}-logs"
         self.log_group = aws.cloudwatch.LogGroup(
-            log_name, name=f"/{pulumi.get_project()}/{pulumi.get_stack()}/{name}", retention_in_days=args.log_retention_days,
-            tags=self._tags(log_name), opts=self._child,
+            log_name,
+            name=f"/{pulumi.get_project()}/{pulumi.get_stack()}/{name}",
+            retention_in_days=args.log_retention_days,
+            tags=self._tags(log_name),
+            opts=self._child,
         )
         role, profile = self._instance_profile()
         sg = self._security_group()
@@ -375,7 +393,10 @@ class WebFleet(pulumi.ComponentResource):
         args, name = self._args, f"{self._name}-instance"
         role = aws.iam.Role(name, assume_role_policy=assume_role_policy("ec2.amazonaws.com"), tags=self._tags(name), opts=self._child)
         policy = pulumi.Output.all(
-            args.database_secret_arn, self.log_group.arn, args.file_system_arn, args.file_system_access_point_arn,
+            args.database_secret_arn,
+            self.log_group.arn,
+            args.file_system_arn,
+            args.file_system_access_point_arn,
             args.database_secret_kms_key_arn,
         ).apply(lambda v: instance_policy(v[0], v[1], v[2], v[3], v[4], ssm_access=bool(args.ssm_access)))
         aws.iam.RolePolicy(name, role=role.id, policy=policy, opts=self._child)
@@ -385,27 +406,64 @@ class WebFleet(pulumi.ComponentResource):
     def _security_group(self) -> aws.ec2.SecurityGroup:
         args, name = self._args, f"{self._name}-servers"
         sg = aws.ec2.SecurityGroup(
-            name, vpc_id=args.vpc_id, description="Web servers: HTTP from the load balancer only",
-            tags=self._tags(name), opts=self._child,
+            name,
+            vpc_id=args.vpc_id,
+            description="Web servers: HTTP from the load balancer only",
+            tags=self._tags(name),
+            opts=self._child,
         )
 
         def rule(kind: type, suffix: str, description: str, **spec: Any) -> None:
             rule_name = f"{name}-{suffix}"
             kind(rule_name, security_group_id=sg.id, description=description, tags=self._tags(rule_name), opts=self._child, **spec)
 
-        rule(aws.vpc.SecurityGroupIngressRule, "http-from-alb", "Application port from the load balancer",
-             ip_protocol="tcp", from_port=args.app_port, to_port=args.app_port,
-             referenced_security_group_id=args.load_balancer_security_group_id)
+        rule(
+            aws.vpc.SecurityGroupIngressRule,
+            "http-from-alb",
+            "Application port from the load balancer",
+            ip_protocol="tcp",
+            from_port=args.app_port,
+            to_port=args.app_port,
+            referenced_security_group_id=args.load_balancer_security_group_id,
+        )
         if args.bastion_security_group_id is not None:
-            rule(aws.vpc.SecurityGroupIngressRule, "ssh-from-bastion", "SSH from the bastion host",
-                 ip_protocol="tcp", from_port=22, to_port=22, referenced_security_group_id=args.bastion_security_group_id)
-        rule(aws.vpc.SecurityGroupEgressRule, "to-database", "Database inside the VPC",
-             ip_protocol="tcp", from_port=args.database_port, to_port=args.database_port, cidr_ipv4=args.vpc_cidr)
+            rule(
+                aws.vpc.SecurityGroupIngressRule,
+                "ssh-from-bastion",
+                "SSH from the bastion host",
+                ip_protocol="tcp",
+                from_port=22,
+                to_port=22,
+                referenced_security_group_id=args.bastion_security_group_id,
+            )
+        rule(
+            aws.vpc.SecurityGroupEgressRule,
+            "to-database",
+            "Database inside the VPC",
+            ip_protocol="tcp",
+            from_port=args.database_port,
+            to_port=args.database_port,
+            cidr_ipv4=args.vpc_cidr,
+        )
         if args.file_system_arn is not None or args.mount_commands is not None:
-            rule(aws.vpc.SecurityGroupEgressRule, "to-nfs", "Shared file system (NFS) inside the VPC",
-                 ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT, cidr_ipv4=args.vpc_cidr)
-        rule(aws.vpc.SecurityGroupEgressRule, "https-out", "HTTPS to AWS APIs and package repositories",
-             ip_protocol="tcp", from_port=443, to_port=443, cidr_ipv4=WORLD_IPV4)
+            rule(
+                aws.vpc.SecurityGroupEgressRule,
+                "to-nfs",
+                "Shared file system (NFS) inside the VPC",
+                ip_protocol="tcp",
+                from_port=NFS_PORT,
+                to_port=NFS_PORT,
+                cidr_ipv4=args.vpc_cidr,
+            )
+        rule(
+            aws.vpc.SecurityGroupEgressRule,
+            "https-out",
+            "HTTPS to AWS APIs and package repositories",
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            cidr_ipv4=WORLD_IPV4,
+        )
         return sg
 
     def _user_data(self) -> pulumi.Output[str]:
@@ -416,16 +474,27 @@ class WebFleet(pulumi.ComponentResource):
             secret, host, port, site_url, log_group, mounts = values
             script = render_web_user_data(
                 WebUserData(
-                    db_secret_arn=secret, db_host=host, db_port=int(port), db_name=args.database_name,
-                    shared_dir=args.shared_path, site_url=site_url or "", app_port=args.app_port,
-                    health_check_path=args.health_check_path, log_group_name=log_group,
-                    mount_commands=mounts or "", app_bootstrap=app,
+                    db_secret_arn=secret,
+                    db_host=host,
+                    db_port=int(port),
+                    db_name=args.database_name,
+                    shared_dir=args.shared_path,
+                    site_url=site_url or "",
+                    app_port=args.app_port,
+                    health_check_path=args.health_check_path,
+                    log_group_name=log_group,
+                    mount_commands=mounts or "",
+                    app_bootstrap=app,
                 )
             )
             return base64.b64encode(script.encode()).decode()
 
         return pulumi.Output.all(
-            args.database_secret_arn, args.database_host, args.database_port, args.site_url, self.log_group.name,
+            args.database_secret_arn,
+            args.database_host,
+            args.database_port,
+            args.site_url,
+            self.log_group.name,
             args.mount_commands,
         ).apply(render)
 
@@ -521,8 +590,12 @@ class WebFleet(pulumi.ComponentResource):
             }
         )
         key = aws.kms.Key(
-            name, description=f"Encrypts the scaling and alarm topic of {self._name}", enable_key_rotation=True,
-            deletion_window_in_days=30, policy=json.dumps(key_policy), tags=self._tags(name),
+            name,
+            description=f"Encrypts the scaling and alarm topic of {self._name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps(key_policy),
+            tags=self._tags(name),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.group]),
         )
         return aws.sns.Topic(name, kms_master_key_id=key.arn, tags=self._tags(name), opts=self._child)
@@ -530,7 +603,10 @@ class WebFleet(pulumi.ComponentResource):
     def _scaling(self, topic_arn: pulumi.Input[str]) -> None:
         args, name, group = self._args, self._name, self.group
         aws.autoscaling.Notification(
-            f"{name}-notifications", group_names=[group.name], notifications=SCALING_NOTIFICATIONS, topic_arn=topic_arn,
+            f"{name}-notifications",
+            group_names=[group.name],
+            notifications=SCALING_NOTIFICATIONS,
+            topic_arn=topic_arn,
             opts=self._child,
         )
         if args.cpu_target_percent:
@@ -598,13 +674,20 @@ class WebFleet(pulumi.ComponentResource):
     def _alarms(self, topic_arn: pulumi.Input[str]) -> None:
         args = self._args
         dimensions: Mapping[str, pulumi.Input[str]] = {
-            "TargetGroup": args.target_group_arn_suffix, "LoadBalancer": args.load_balancer_arn_suffix,
+            "TargetGroup": args.target_group_arn_suffix,
+            "LoadBalancer": args.load_balancer_arn_suffix,
         }
         for suffix, metric, statistic, period, periods, threshold, description in (
-            ("unhealthy-hosts", "UnHealthyHostCount", "Maximum", 60, 2, 0,
-             "A web server fails the load balancer's health check"),
-            ("target-5xx", "HTTPCode_Target_5XX_Count", "Sum", 300, 1, args.target_5xx_threshold,
-             f"The web servers answered more than {args.target_5xx_threshold} requests with 5xx in 5 minutes"),
+            ("unhealthy-hosts", "UnHealthyHostCount", "Maximum", 60, 2, 0, "A web server fails the load balancer's health check"),
+            (
+                "target-5xx",
+                "HTTPCode_Target_5XX_Count",
+                "Sum",
+                300,
+                1,
+                args.target_5xx_threshold,
+                f"The web servers answered more than {args.target_5xx_threshold} requests with 5xx in 5 minutes",
+            ),
         ):
             alarm_name = f"{self._name}-{suffix}"
             aws.cloudwatch.MetricAlarm(

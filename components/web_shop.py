@@ -80,11 +80,15 @@ def _parts(args: WebShopArgs) -> WebShopArgs:
     """Every part's args, defaulted and coerced (the provider host passes dicts)."""
     return dataclasses.replace(
         args,
-        network=None if args.existing_network else _with_tags(coerce_args(args.network or NetworkArgs(cidr_block="10.0.0.0/16"), NetworkArgs), args.tags),
+        network=None
+        if args.existing_network
+        else _with_tags(coerce_args(args.network or NetworkArgs(cidr_block="10.0.0.0/16"), NetworkArgs), args.tags),
         load_balancer=_with_tags(coerce_args(args.load_balancer or LoadBalancerArgs(), LoadBalancerArgs), args.tags),
         web_fleet=_with_tags(coerce_args(args.web_fleet or WebFleetArgs(), WebFleetArgs), args.tags),
         # WordPress runs as apache (uid/gid 48) on Amazon Linux; the access point creates files as that user.
-        file_system=_with_tags(coerce_args(args.file_system or SharedFileSystemArgs(posix_uid=48, posix_gid=48), SharedFileSystemArgs), args.tags),
+        file_system=_with_tags(
+            coerce_args(args.file_system or SharedFileSystemArgs(posix_uid=48, posix_gid=48), SharedFileSystemArgs), args.tags
+        ),
         database=_with_tags(coerce_args(args.database or DatabaseArgs(), DatabaseArgs), args.tags),
         content_delivery=_with_tags(coerce_args(args.content_delivery or ContentDeliveryArgs(), ContentDeliveryArgs), args.tags),
     )

@@ -1,35 +1,61 @@
-"""`python -m policies check --stack STACK`: run the program offline and report what it plans.
+"""`python -m policies check --stack STACK [--project DIR] [--json]`: the policy packs, offline.
 
-Placeholder until the policy packs land: prints the planned resources by type.
+Runs DIR/__main__.py for the stack under Pulumi mocks, then every policy of policies/least_privilege and
+policies/cost through pulumi-policy's analyzer, with DIR/policies/config/STACK.json as the pack config.
+Exit status: 0 no mandatory violation, 1 at least one, 2 bad usage or bad config (one line on stderr;
+a crash of the program or a policy also exits 2, after its traceback).
 """
 
 import argparse
 import sys
-from collections import Counter
+import traceback
 from pathlib import Path
+from typing import Optional
 
 import pulumi
+import yaml
 
-from .offline.runner import run_project
+from .offline.analyze import PackConfigError
+from .offline.check import ProgramError, run_check
+from .offline.packs import PackError
+from .offline.report import render_json, render_text
+
+EXIT_OK, EXIT_MANDATORY, EXIT_USAGE = 0, 1, 2
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policies")
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="run the program under mocks and report")
-    check.add_argument("--stack", required=True)
-    check.add_argument("--project", default=".", type=Path)
-    args = parser.parse_args(argv)
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Bad usage: one line on stderr, exit 2 (argparse would print the whole usage first)."""
+        self.exit(EXIT_USAGE, f"error: {message} (see python -m policies check --help)\n")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = _Parser(prog="python -m policies", description="Run the policy packs on a stack, offline.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser("check", help="run the program under mocks and check it against both packs")
+    check.add_argument("--stack", required=True, help="stack name: DIR/Pulumi.STACK.yaml is its config")
+    check.add_argument("--project", default=Path("."), type=Path, help="project folder (default: the current one)")
+    check.add_argument("--json", action="store_true", help="print one JSON document instead of the text report")
+    check.add_argument("--preview", action="store_true", help="leave computed values unknown, as pulumi preview does")
+    check.add_argument("--policy-config", type=Path, default=None, help="pack config file (default: DIR/policies/config/STACK.json)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
     try:
-        run = run_project(args.project, args.stack)
-    except (pulumi.RunError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    for token, count in sorted(Counter(r.type for r in run.resources).items()):
-        print(f"{count:4d}  {token}")
-    print(f"{len(run.resources)} resources planned for stack {args.stack}")
-    return 0
+        result = run_check(args.project, args.stack, preview=args.preview, config_file=args.policy_config)
+    except (pulumi.RunError, FileNotFoundError, PackConfigError, PackError, ProgramError, yaml.YAMLError) as error:
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception:  # a crash must not read as "mandatory violation" (exit 1)
+        traceback.print_exc()
+        print("error: the check crashed (traceback above)", file=sys.stderr)
+        return EXIT_USAGE
+    print(render_json(result) if args.json else render_text(result))
+    return EXIT_MANDATORY if result.mandatory else EXIT_OK
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

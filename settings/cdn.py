@@ -8,17 +8,42 @@ from components.content_delivery import PriceClass
 from .schema import Key, matches, one_of
 
 KEYS = [
-    Key("cdnPriceClass", "string", "PriceClass_100", "CloudFront edge locations: PriceClass_100, PriceClass_200 or PriceClass_All.",
-        one_of(*(p.value for p in PriceClass))),
-    Key("staticPathPattern", "string", "/static/*", "Path pattern CloudFront serves from the static-assets bucket.",
-        matches(r"/[A-Za-z0-9_\-./*]+", "/static/*", empty_ok=False)),
+    Key(
+        "cdnPriceClass",
+        "string",
+        "PriceClass_100",
+        "CloudFront edge locations: PriceClass_100, PriceClass_200 or PriceClass_All.",
+        one_of(*(p.value for p in PriceClass)),
+    ),
+    Key(
+        "staticPathPattern",
+        "string",
+        "/static/*",
+        "Path pattern CloudFront serves from the static-assets bucket.",
+        matches(r"/[A-Za-z0-9_\-./*]+", "/static/*", empty_ok=False),
+    ),
     Key("cdnLogging", "boolean", False, "Deliver CloudFront access logs to a private log bucket."),
-    Key("wafWebAclArn", "string", "", "ARN of a WAFv2 web ACL (CLOUDFRONT scope) to attach; empty for none.",
-        matches(r"arn:aws:wafv2:us-east-1:\d{12}:global/webacl/.+", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/name/id")),
-    Key("domainName", "string", "", "Custom domain of the shop, e.g. shop.example.com; empty uses the cloudfront.net name.",
-        matches(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "shop.example.com")),
-    Key("hostedZoneId", "string", "", "Route 53 hosted zone of domainName (certificate validation and alias records).",
-        matches(r"Z[A-Z0-9]{1,31}", "Z0123456789ABCDEFGHIJ")),
+    Key(
+        "wafWebAclArn",
+        "string",
+        "",
+        "ARN of a WAFv2 web ACL (CLOUDFRONT scope) to attach; empty for none.",
+        matches(r"arn:aws:wafv2:us-east-1:\d{12}:global/webacl/.+", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/name/id"),
+    ),
+    Key(
+        "domainName",
+        "string",
+        "",
+        "Custom domain of the shop, e.g. shop.example.com; empty uses the cloudfront.net name.",
+        matches(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "shop.example.com"),
+    ),
+    Key(
+        "hostedZoneId",
+        "string",
+        "",
+        "Route 53 hosted zone of domainName (certificate validation and alias records).",
+        matches(r"Z[A-Z0-9]{1,31}", "Z0123456789ABCDEFGHIJ"),
+    ),
 ]
 
 
@@ -37,7 +62,10 @@ class CdnSettings:
 def build(values: Mapping[str, Any], key: Any) -> CdnSettings:
     """Build the section; a domain needs its hosted zone and the reverse."""
     if bool(values["domainName"]) != bool(values["hostedZoneId"]):
-        raise ValueError(f"{key('domainName')}: {values['domainName']!r} and {key('hostedZoneId')}: {values['hostedZoneId']!r} go together; set both or neither")
+        raise ValueError(
+            f"{key('domainName')}: {values['domainName']!r} and {key('hostedZoneId')}: {values['hostedZoneId']!r} "
+            "go together; set both or neither"
+        )
     return CdnSettings(
         price_class=values["cdnPriceClass"],
         static_path_pattern=values["staticPathPattern"],

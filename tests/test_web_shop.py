@@ -107,9 +107,21 @@ def test_dev_is_cheap() -> None:
 def test_outputs_are_all_exported_in_camel_case(stack: str) -> None:
     result = run_stack(stack)
     expected = {
-        "siteUrl", "cloudFrontDomainName", "cloudFrontDistributionId", "staticBucketName", "loadBalancerDnsName",
-        "targetGroupArn", "autoScalingGroupName", "dbAddress", "dbPort", "dbSecretArn", "dbInstanceIdentifier",
-        "fileSystemId", "vpcId", "availabilityZones", "bastionPublicIp",
+        "siteUrl",
+        "cloudFrontDomainName",
+        "cloudFrontDistributionId",
+        "staticBucketName",
+        "loadBalancerDnsName",
+        "targetGroupArn",
+        "autoScalingGroupName",
+        "dbAddress",
+        "dbPort",
+        "dbSecretArn",
+        "dbInstanceIdentifier",
+        "fileSystemId",
+        "vpcId",
+        "availabilityZones",
+        "bastionPublicIp",
     }
     assert expected <= set(result.outputs)
     assert result.outputs["siteUrl"].startswith("https://")
@@ -120,8 +132,12 @@ def test_outputs_are_all_exported_in_camel_case(stack: str) -> None:
 def test_web_shop_reuses_an_existing_network(preview: bool) -> None:
     zones = ["us-east-1a", "us-east-1b"]
     existing = ExistingNetworkArgs(
-        vpc_id="vpc-1", vpc_cidr="10.5.0.0/16", availability_zones=zones,
-        public_subnet_ids=["pub-a", "pub-b"], private_subnet_ids=["prv-a", "prv-b"], isolated_subnet_ids=["iso-a", "iso-b"],
+        vpc_id="vpc-1",
+        vpc_cidr="10.5.0.0/16",
+        availability_zones=zones,
+        public_subnet_ids=["pub-a", "pub-b"],
+        private_subnet_ids=["prv-a", "prv-b"],
+        isolated_subnet_ids=["iso-a", "iso-b"],
         app_security_group_id="sg-0123456789abcdef0",
     )
     result = run(lambda: WebShop("shop", WebShopArgs(existing_network=existing)), preview)
@@ -131,8 +147,15 @@ def test_web_shop_reuses_an_existing_network(preview: bool) -> None:
 
 
 def test_network_and_existing_network_are_exclusive() -> None:
-    existing = ExistingNetworkArgs(vpc_id="v", vpc_cidr="10.0.0.0/16", availability_zones=["a", "b"], public_subnet_ids=[],
-                                   private_subnet_ids=[], isolated_subnet_ids=[], app_security_group_id="sg")
+    existing = ExistingNetworkArgs(
+        vpc_id="v",
+        vpc_cidr="10.0.0.0/16",
+        availability_zones=["a", "b"],
+        public_subnet_ids=[],
+        private_subnet_ids=[],
+        isolated_subnet_ids=[],
+        app_security_group_id="sg",
+    )
     with pytest.raises(ValueError, match=r"^existing_network: set either network or existing_network"):
         run(lambda: WebShop("shop", WebShopArgs(network=NetworkArgs(cidr_block="10.0.0.0/16"), existing_network=existing)))
 
