@@ -7,6 +7,7 @@ a crash of the program or a policy also exits 2, after its traceback).
 """
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -58,4 +59,9 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown: the Pulumi runtime's event loop, collected there after a refused
+    # config, may print "Exception ignored ..." lines that would break the one-line error promise.
+    os._exit(code)
