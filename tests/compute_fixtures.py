@@ -6,10 +6,10 @@ from typing import Any, Optional
 import pulumi
 
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.network import Network, NetworkArgs
+from components.network import Network
 from components.web_fleet import WebFleet, WebFleetArgs
 from settings import load_settings
-from settings.web import WebSettings
+from settings.web_shop import web_shop_args
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-AbCdEf"
 DB_HOST = "wordpress.abc.us-east-1.rds.amazonaws.com"
@@ -46,67 +46,40 @@ def web_settings(config: dict[str, str]) -> Any:
     return load_settings("awsinaction", "test", config)
 
 
-def build_web_tier(web: WebSettings, network: Network, bastion: bool) -> tuple[LoadBalancer, WebFleet]:
-    """The wiring proposed for __main__.py: the load balancer and the fleet from the web settings and a Network."""
-    lb = LoadBalancer(
-        "web",
-        LoadBalancerArgs(
-            vpc_id=network.vpc_id,
-            vpc_cidr=network.vpc_cidr,
-            public_subnet_ids=network.public_subnet_ids,
-            certificate_arn=web.certificate_arn,
-            health_check_path=web.health_check_path,
-            deletion_protection=web.alb_deletion_protection,
-            access_logs=web.alb_access_logs,
-            access_log_retention_days=web.alb_access_log_retention_days,
-        ),
-    )
-    fleet = WebFleet(
-        "web",
-        WebFleetArgs(
-            vpc_id=network.vpc_id,
-            vpc_cidr=network.vpc_cidr,
-            private_subnet_ids=network.private_subnet_ids,
-            load_balancer_security_group_id=lb.security_group_id,
-            target_group_arn=lb.target_group_arn,
-            target_group_arn_suffix=lb.target_group_arn_suffix,
-            load_balancer_arn_suffix=lb.arn_suffix,
-            database_secret_arn=SECRET_ARN,
-            database_host=DB_HOST,
-            file_system_arn=FS_ARN,
-            file_system_access_point_arn=ACCESS_POINT_ARN,
-            mount_commands=MOUNT_COMMANDS,
-            site_url=pulumi.Output.concat(lb.origin_protocol, "://", lb.dns_name),
-            health_check_path=web.health_check_path,
-            instance_type=web.instance_type,
-            min_size=web.min_size,
-            desired_capacity=web.desired_size,
-            max_size=web.max_size,
-            cpu_target_percent=web.cpu_target_percent,
-            schedules=web.schedules,
-            spot_percent=web.spot_percent,
-            spot_instance_types=web.spot_instance_types,
-            on_demand_base_capacity=web.on_demand_base_capacity,
-            detailed_monitoring=web.detailed_monitoring,
-            ssm_access=web.ssm_access,
-            bastion_security_group_id=network.bastion_security_group_id if bastion else None,
-        ),
-    )
-    return lb, fleet
-
-
 def stack_program(config: dict[str, str]) -> Any:
-    """A program building Network + LoadBalancer + WebFleet from a stack config, as __main__.py would."""
+    """Network + LoadBalancer + WebFleet from a stack config through the program's own mapping
+    (settings.web_shop), with literal IDs standing in for the data tier."""
     settings = web_settings(config)
-    net = settings.network
+    parts = web_shop_args(settings)
 
     def program() -> None:
-        network = Network(
-            "network",
-            NetworkArgs(cidr_block=net.vpc_cidr, az_count=net.az_count, nat_strategy=net.nat_strategy,
-                        bastion_enabled=net.bastion_enabled, ssh_allowed_cidrs=net.ssh_allowed_cidrs),
+        network = Network("network", parts.network)
+        lb = LoadBalancer(
+            "web",
+            dataclasses.replace(
+                parts.load_balancer, vpc_id=network.vpc_id, vpc_cidr=network.vpc_cidr, public_subnet_ids=network.public_subnet_ids
+            ),
         )
-        lb, fleet = build_web_tier(settings.web, network, net.bastion_enabled)
+        fleet = WebFleet(
+            "web",
+            dataclasses.replace(
+                parts.web_fleet,
+                vpc_id=network.vpc_id,
+                vpc_cidr=network.vpc_cidr,
+                private_subnet_ids=network.private_subnet_ids,
+                load_balancer_security_group_id=lb.security_group_id,
+                target_group_arn=lb.target_group_arn,
+                target_group_arn_suffix=lb.target_group_arn_suffix,
+                load_balancer_arn_suffix=lb.arn_suffix,
+                database_secret_arn=SECRET_ARN,
+                database_host=DB_HOST,
+                file_system_arn=FS_ARN,
+                file_system_access_point_arn=ACCESS_POINT_ARN,
+                mount_commands=MOUNT_COMMANDS,
+                site_url=pulumi.Output.concat(lb.origin_protocol, "://", lb.dns_name),
+                bastion_security_group_id=network.bastion_security_group_id if settings.network.bastion_enabled else None,
+            ),
+        )
         pulumi.export("url", pulumi.Output.concat(lb.origin_protocol, "://", lb.dns_name))
         pulumi.export("groupName", fleet.group_name)
 
@@ -135,93 +108,3 @@ def fleet_args(lb: Optional[LoadBalancer] = None, **overrides: Any) -> WebFleetA
         max_size=2,
     )
     return dataclasses.replace(base, **overrides)
-
-
-SHARED_PATH = "/mnt/shared"
-"""Where the web servers mount the shared file system (not /var/www: WordPress core stays local in /var/www/html)."""
-
-
-def full_stack_program(config: dict[str, str]) -> Any:
-    """Network + data tier + LoadBalancer + WebFleet, wired exactly as proposed for __main__.py."""
-    import pulumi_aws as aws
-
-    from components.database import Database, DatabaseArgs
-    from components.file_system import SharedFileSystem, SharedFileSystemArgs
-
-    settings = web_settings(config)
-    net, data, web = settings.network, settings.data, settings.web
-
-    def program() -> None:
-        network = Network(
-            "network",
-            NetworkArgs(cidr_block=net.vpc_cidr, az_count=net.az_count, nat_strategy=net.nat_strategy,
-                        bastion_enabled=net.bastion_enabled, ssh_allowed_cidrs=net.ssh_allowed_cidrs),
-        )
-        database = Database(
-            "db",
-            DatabaseArgs(vpc_id=network.vpc_id, subnet_ids=network.isolated_subnet_ids, availability_zones=network.zone_names,
-                         client_security_group_ids=[network.app_security_group_id], database_name=data.db_name),
-        )
-        shared_files = SharedFileSystem(
-            "files",
-            SharedFileSystemArgs(vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids, availability_zones=network.zone_names,
-                                 posix_uid=48, posix_gid=48),  # apache on Amazon Linux 2023 owns wp-content
-        )
-        # --- the snippet for __main__.py starts here -------------------------------------------------
-        lb = LoadBalancer(
-            "web",
-            LoadBalancerArgs(
-                vpc_id=network.vpc_id,
-                vpc_cidr=network.vpc_cidr,
-                public_subnet_ids=network.public_subnet_ids,
-                certificate_arn=web.certificate_arn,
-                health_check_path=web.health_check_path,
-                deletion_protection=web.alb_deletion_protection,
-                access_logs=web.alb_access_logs,
-                access_log_retention_days=web.alb_access_log_retention_days,
-            ),
-        )
-        fleet = WebFleet(
-            "web",
-            WebFleetArgs(
-                vpc_id=network.vpc_id,
-                vpc_cidr=network.vpc_cidr,
-                private_subnet_ids=network.private_subnet_ids,
-                load_balancer_security_group_id=lb.security_group_id,
-                target_group_arn=lb.target_group_arn,
-                target_group_arn_suffix=lb.target_group_arn_suffix,
-                load_balancer_arn_suffix=lb.arn_suffix,
-                database_secret_arn=database.secret_arn,
-                database_host=database.address,
-                database_port=database.port,
-                database_name=data.db_name,
-                file_system_arn=shared_files.file_system_arn,
-                mount_commands=shared_files.mount_commands(SHARED_PATH),
-                shared_path=SHARED_PATH,
-                # The database admits network.app_security_group_id; the file system admits its client group.
-                additional_security_group_ids=[network.app_security_group_id, shared_files.client_security_group_id],
-                site_url=pulumi.Output.concat(lb.origin_protocol, "://", lb.dns_name),
-                health_check_path=web.health_check_path,
-                instance_type=web.instance_type,
-                min_size=web.min_size,
-                desired_capacity=web.desired_size,
-                max_size=web.max_size,
-                cpu_target_percent=web.cpu_target_percent,
-                schedules=web.schedules,
-                spot_percent=web.spot_percent,
-                spot_instance_types=web.spot_instance_types,
-                on_demand_base_capacity=web.on_demand_base_capacity,
-                detailed_monitoring=web.detailed_monitoring,
-                ssm_access=web.ssm_access,
-                bastion_security_group_id=network.bastion_security_group_id if net.bastion_enabled else None,
-            ),
-        )
-        if settings.ops.alarm_email:
-            aws.sns.TopicSubscription("web-events-email", topic=fleet.notification_topic_arn, protocol="email",
-                                      endpoint=settings.ops.alarm_email)
-        pulumi.export("url", pulumi.Output.concat(lb.origin_protocol, "://", lb.dns_name))
-        pulumi.export("webGroupName", fleet.group_name)
-        pulumi.export("webLogGroup", fleet.log_group_name)
-        # --- the snippet ends here ---------------------------------------------------------------------
-
-    return program

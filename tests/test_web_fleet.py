@@ -26,10 +26,9 @@ from tests.compute_fixtures import (
     SECRET_ARN,
     VPC_CIDR,
     fleet_args,
-    full_stack_program,
     stack_program,
 )
-from tests.harness import is_known, run, world_open_ingress
+from tests.harness import is_known, run, run_stack, world_open_ingress
 
 GROUP = "aws:autoscaling/group:Group"
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -509,22 +508,22 @@ def test_web_settings_defaults_and_parsing() -> None:
     assert (prod.alb_access_logs, prod.alb_deletion_protection, prod.on_demand_base_capacity) == (True, True, 1)
 
 
-# --- the wiring proposed for __main__.py, with the data tier ---------------------------------------------
+# --- the program's wiring, with the data tier --------------------------------------------------------
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_wiring_with_the_data_tier_reaches_the_database_and_the_shared_file_system(stack: str, preview: bool) -> None:
-    result = run(full_stack_program({**STACKS[stack], "alarmEmail": "ops@example.com"}), preview)
+    result = run_stack(stack, preview, overrides={"awsinaction:alarmEmail": "ops@example.com"})
     groups = {g.name: g for g in result.of_type("aws:ec2/securityGroup:SecurityGroup")}
     template = result.one(TEMPLATE)
     # The servers carry the database's client group and the file system's client group.
-    assert groups["network-app"].urn in template.dependencies
-    assert groups["files-efs-client"].urn in template.dependencies
-    db_ingress = [r for r in result.of_type(INGRESS) if r.name.startswith("db-")]
-    assert db_ingress and all(groups["network-app"].urn in r.dependencies for r in db_ingress)
-    subscription = result.one("aws:sns/topicSubscription:TopicSubscription", protocol="email", endpoint="ops@example.com")
-    fleet_topic = next(t for t in result.of_type("aws:sns/topic:Topic") if t.name == "web-events")
-    assert fleet_topic.urn in subscription.dependencies
+    assert groups["shop-network-app"].urn in template.dependencies
+    assert groups["shop-files-efs-client"].urn in template.dependencies
+    db_ingress = [r for r in result.of_type(INGRESS) if r.name.startswith("shop-db-")]
+    assert db_ingress and all(groups["shop-network-app"].urn in r.dependencies for r in db_ingress)
+    fleet_topic = next(t for t in result.of_type("aws:sns/topic:Topic") if t.name == "shop-web-events")
+    subscriptions = result.find("aws:sns/topicSubscription:TopicSubscription", protocol="email", endpoint="ops@example.com")
+    assert any(fleet_topic.urn in s.dependencies for s in subscriptions)
     assert result.one(GROUP).inputs["minSize"] == (2 if stack == "prod" else 1)
     if preview:
         return
@@ -535,4 +534,4 @@ def test_wiring_with_the_data_tier_reaches_the_database_and_the_shared_file_syst
     assert "export SHARED_DIR='/mnt/shared'" in script
     file_system = result.one("aws:efs/fileSystem:FileSystem")
     assert f"{file_system.id}:/ /mnt/shared efs _netdev,tls,accesspoint=" in script
-    assert result.outputs["url"].startswith("https://" if stack == "prod" else "http://")
+    assert f"export SITE_URL='{result.outputs['siteUrl']}'" in script
