@@ -25,6 +25,7 @@ from .lambda_function import (
     check_int_range,
     check_log_retention,
     function_alarms,
+    invoke_from_rule,
     physical_name,
     python_function,
 )
@@ -157,15 +158,7 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
             tags=resource_tags(f"{name}-run-instances", component, args.tags),
             opts=child,
         )
-        aws.cloudwatch.EventTarget(f"{name}-target", rule=rule.name, arn=lam.function.arn, opts=child)
-        aws.lambda_.Permission(
-            f"{name}-invoke",
-            action="lambda:InvokeFunction",
-            function=lam.function.name,
-            principal="events.amazonaws.com",
-            source_arn=rule.arn,
-            opts=child,
-        )
+        invoke_from_rule(name, rule, lam.function, self)
         topic_arn = alarm_topic_arn(self, name, component, args.alarm_topic_arn, args.alarm_email, args.tags)
         function_alarms(self, name, component, function_name, topic_arn, args.tags)
 

@@ -188,6 +188,20 @@ def python_function(
     return PythonFunction(function=function, role=role, log_group=log_group, policy_document=document)
 
 
+def invoke_from_rule(name: str, rule: aws.cloudwatch.EventRule, function: aws.lambda_.Function, parent: pulumi.Resource) -> None:
+    """Make an EventBridge rule invoke the function: the target, and a permission for that rule only."""
+    child = pulumi.ResourceOptions(parent=parent)
+    aws.cloudwatch.EventTarget(f"{name}-target", rule=rule.name, arn=function.arn, opts=child)
+    aws.lambda_.Permission(
+        f"{name}-invoke",
+        action="lambda:InvokeFunction",
+        function=function.name,
+        principal="events.amazonaws.com",
+        source_arn=rule.arn,
+        opts=child,
+    )
+
+
 def alarm_topic_arn(
     parent: pulumi.Resource,
     name: str,
