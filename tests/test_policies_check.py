@@ -146,11 +146,6 @@ def test_committed_stacks_stay_within_their_budget(committed) -> None:
         assert budget <= 75, "the book's HA WordPress stack costs $74.19 a month"
 
 
-def test_check_takes_under_three_seconds(committed) -> None:
-    # CPU time: the other test workers sharing the machine's 2 cores inflate wall-clock time, not this.
-    assert committed.cpu_seconds < 3.0
-
-
 def tiny_project(tmp_path: Path, body: str) -> Path:
     (tmp_path / "Pulumi.yaml").write_text("name: tiny\nruntime: python\n")
     (tmp_path / "Pulumi.test.yaml").write_text("config: {}\n")
