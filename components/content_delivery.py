@@ -24,8 +24,9 @@ CACHING_DISABLED_POLICY = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 """AWS managed cache policy Managed-CachingDisabled (dynamic pages)."""
 CACHING_OPTIMIZED_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 """AWS managed cache policy Managed-CachingOptimized (static assets, compression on)."""
-ALL_VIEWER_ORIGIN_REQUEST_POLICY = "216adef6-5c7f-47e4-b989-5492eafa07d3"
-"""AWS managed origin request policy Managed-AllViewer: every viewer header, cookie and query string."""
+ALL_VIEWER_AND_CLOUDFRONT_HEADERS_ORIGIN_REQUEST_POLICY = "33f36d7e-f396-46d9-90e0-52428a34d9dc"
+"""Managed-AllViewerAndCloudFrontHeaders-2022-06: every viewer header, cookie and query string, plus
+CloudFront-Forwarded-Proto, so an application behind an HTTP origin knows the viewer used HTTPS."""
 ALL_VIEWER_EXCEPT_HOST_ORIGIN_REQUEST_POLICY = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 """Managed-AllViewerExceptHostHeader: for HTTPS origins, whose certificate names the origin, not the site."""
 MINIMUM_VIEWER_TLS = "TLSv1.2_2021"
@@ -252,7 +253,7 @@ class ContentDelivery(pulumi.ComponentResource):
                 "cache_policy_id": CACHING_DISABLED_POLICY,
                 "origin_request_policy_id": ALL_VIEWER_EXCEPT_HOST_ORIGIN_REQUEST_POLICY
                 if https_origin
-                else ALL_VIEWER_ORIGIN_REQUEST_POLICY,
+                else ALL_VIEWER_AND_CLOUDFRONT_HEADERS_ORIGIN_REQUEST_POLICY,
                 "compress": True,
             },
             ordered_cache_behaviors=[

@@ -9,6 +9,7 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from ._args import coerce_args, require
 from .alarms import AlarmSpec, create_alarms, encrypted_alarm_topic
@@ -226,6 +227,17 @@ class Database(pulumi.ComponentResource):
             tags=self._tags(f"{name}-db"),
             opts=child,
         )
+        # RDS refuses read replicas of a primary whose password it manages in Secrets Manager (every
+        # engine but SQL Server), so only a stack with a replica gets a password it manages itself.
+        self_managed = bool(args.replica_instance_class)
+        password = random.RandomPassword(f"{name}-db-password", length=32, special=False, opts=child) if self_managed else None
+        credentials: dict = (
+            # Write-only: sent to RDS, never read back into state (the random value is an encrypted state secret).
+            {"password_wo": password.result, "password_wo_version": 1}
+            if password is not None
+            # RDS generates the password, keeps it in Secrets Manager and rotates it: it never passes through config or state.
+            else {"manage_master_user_password": True}
+        )
         keep_backups = not args.skip_final_snapshot
         max_storage = args.max_allocated_storage_gb if args.max_allocated_storage_gb > args.allocated_storage_gb else 0
         primary = aws.rds.Instance(
@@ -235,8 +247,7 @@ class Database(pulumi.ComponentResource):
             instance_class=args.instance_class,
             db_name=args.database_name,
             username=args.master_username,
-            # RDS generates the password and keeps it in Secrets Manager: it never passes through config or state.
-            manage_master_user_password=True,
+            **credentials,
             port=port,
             multi_az=args.multi_az,
             db_subnet_group_name=subnet_group.id,
@@ -271,7 +282,9 @@ class Database(pulumi.ComponentResource):
 
         self.address = primary.address
         self.port = primary.port
-        self.secret_arn = primary.master_user_secrets.apply(_secret_arn)
+        self.secret_arn = (
+            self._own_secret(primary, password.result, port) if password is not None else primary.master_user_secrets.apply(_secret_arn)
+        )
         self.security_group_id = security_group.id
         self.instance_identifier = primary.identifier
         self.replica_address = replica.address if replica else pulumi.Output.from_input(None)
@@ -315,6 +328,31 @@ class Database(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
         return group
+
+    def _own_secret(self, primary: aws.rds.Instance, password: pulumi.Output[str], port: int) -> pulumi.Output[str]:
+        """A Secrets Manager secret in the shape RDS uses, for the password this component generated."""
+        name, args = f"{self._name}-db-credentials", self._args
+        secret = aws.secretsmanager.Secret(
+            name,
+            description=f"Master credentials of database {self._name} (self-managed because it has a read replica)",
+            recovery_window_in_days=7,
+            tags=self._tags(name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        document = pulumi.Output.json_dumps(
+            {
+                "username": args.master_username,
+                "password": password,
+                "engine": DatabaseEngine(args.engine).value,
+                "host": primary.address,
+                "port": port,
+                "dbname": args.database_name,
+            }
+        )
+        aws.secretsmanager.SecretVersion(
+            name, secret_id=secret.id, secret_string=pulumi.Output.secret(document), opts=pulumi.ResourceOptions(parent=self)
+        )
+        return secret.arn
 
     def _replica(
         self,

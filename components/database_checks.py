@@ -35,7 +35,7 @@ class EngineProfile:
 
 ENGINES: dict[DatabaseEngine, EngineProfile] = {
     DatabaseEngine.MYSQL: EngineProfile(
-        default_version="8.0",
+        default_version="8.4",
         version_pattern=r"(8\.[04])(\.\d+)?",
         version_example="8.0, 8.0.39 or 8.4",
         port=3306,

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import pulumi
+import pulumi_aws as aws
 import pulumi_random as random
 
 from ._args import coerce_args
 from .content_delivery import ContentDelivery, ContentDeliveryArgs, OriginProtocol, validate_content_delivery_args
-from .database import Database, DatabaseArgs, validate_database_args
+from .database import Database, DatabaseArgs, DatabaseEngine, validate_database_args
 from .file_system import SharedFileSystem, SharedFileSystemArgs, validate_file_system_args
 from .load_balancer import LoadBalancer, LoadBalancerArgs, validate_load_balancer_args
 from .network import Network, NetworkArgs, validate_network_args
@@ -68,6 +69,9 @@ class WebShopArgs:
     """Settings of the database; VPC, isolated subnets and clients are filled in (default Multi-AZ MySQL)."""
     content_delivery: Optional[ContentDeliveryArgs] = None
     """Settings of CloudFront and the static bucket; the origin is filled in (default settings)."""
+    origin_domain_name: Optional[str] = None
+    """Name CloudFront uses to reach the load balancer over HTTPS, e.g. origin.shop.example.com: the load balancer's
+    certificate must cover it and content_delivery.hosted_zone_id gets its alias record (default none: HTTP to the load balancer)."""
     tags: Optional[dict[str, str]] = None
     """Extra tags for every resource of every part (default none)."""
 
@@ -105,6 +109,26 @@ def validate_web_shop_args(args: WebShopArgs) -> None:
     validate_database_args(dataclasses.replace(args.database, vpc_id=_PLACEHOLDER, subnet_ids=ids, availability_zones=zones))
     validate_content_delivery_args(dataclasses.replace(args.content_delivery, origin_domain_name=_PLACEHOLDER))
     validate_web_fleet_args(_fleet_wiring(args.web_fleet, **{k: _PLACEHOLDER for k in _FLEET_WIRING}))
+    check_origin(args)
+    if args.web_fleet.app_bootstrap is None and DatabaseEngine(args.database.engine) != DatabaseEngine.MYSQL:
+        raise ValueError(
+            f"database: engine {DatabaseEngine(args.database.engine).value!r} cannot serve the default application "
+            "(WordPress needs MySQL); use mysql or give web_fleet.app_bootstrap"
+        )
+
+
+def check_origin(args: WebShopArgs) -> None:
+    """HTTPS to the load balancer needs a name its certificate covers; no ACM certificate can name *.elb.amazonaws.com."""
+    certificate, origin = args.load_balancer.certificate_arn, args.origin_domain_name
+    if certificate and not origin:
+        raise ValueError(
+            "origin_domain_name: None; with load_balancer.certificate_arn CloudFront reaches the load balancer over HTTPS, "
+            "which needs a name the certificate covers (e.g. origin.shop.example.com)"
+        )
+    if origin and not certificate:
+        raise ValueError(f"origin_domain_name: {origin!r} needs load_balancer.certificate_arn, a certificate that covers it")
+    if origin and not args.content_delivery.hosted_zone_id:
+        raise ValueError(f"origin_domain_name: {origin!r} needs content_delivery.hosted_zone_id for its alias record")
 
 
 def _zones_of(network: Optional[NetworkArgs]) -> list[str]:
@@ -217,11 +241,12 @@ class WebShop(pulumi.ComponentResource):
             ),
             child,
         )
+        origin = self._origin_record(name, args, balancer) if args.origin_domain_name else balancer.dns_name
         cdn = ContentDelivery(
             f"{name}-cdn",
             dataclasses.replace(
                 args.content_delivery,
-                origin_domain_name=balancer.dns_name,
+                origin_domain_name=origin,
                 origin_protocol=OriginProtocol.HTTPS_ONLY if args.load_balancer.certificate_arn else OriginProtocol.HTTP_ONLY,
                 origin_verify_header_value=origin_secret.result,
             ),
@@ -241,6 +266,7 @@ class WebShop(pulumi.ComponentResource):
                 database_secret_arn=database.secret_arn,
                 database_host=database.address,
                 database_port=database.port,
+                database_name=args.database.database_name,
                 file_system_arn=files.file_system_arn,
                 file_system_access_point_arn=files.access_point_arn,
                 mount_commands=files.mount_commands(args.web_fleet.shared_path or SHARED_PATH),
@@ -276,6 +302,18 @@ class WebShop(pulumi.ComponentResource):
         self.alarm_topic_arn = topic_arn
         self.scaling_topic_arn = fleet.notification_topic_arn
         self.register_outputs({key: getattr(self, key) for key in type(self).__annotations__})
+
+    def _origin_record(self, name: str, args: WebShopArgs, balancer: LoadBalancer) -> pulumi.Output[str]:
+        """An alias record giving the load balancer the name its certificate covers; CloudFront connects to that name."""
+        record = aws.route53.Record(
+            f"{name}-origin",
+            zone_id=args.content_delivery.hosted_zone_id,
+            name=args.origin_domain_name,
+            type="A",
+            aliases=[{"name": balancer.dns_name, "zone_id": balancer.zone_id, "evaluate_target_health": True}],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return record.fqdn.apply(lambda _: args.origin_domain_name)
 
     @staticmethod
     def _bastion_group(args: WebShopArgs, net: ExistingNetworkArgs) -> Optional[pulumi.Input[str]]:

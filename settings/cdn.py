@@ -38,6 +38,13 @@ KEYS = [
         matches(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "shop.example.com"),
     ),
     Key(
+        "originDomainName",
+        "string",
+        "",
+        "Name CloudFront uses to reach the ALB over HTTPS (covered by certificateArn), e.g. origin.shop.example.com.",
+        matches(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "origin.shop.example.com"),
+    ),
+    Key(
         "hostedZoneId",
         "string",
         "",
@@ -57,6 +64,7 @@ class CdnSettings:
     web_acl_arn: Optional[str]
     domain_name: Optional[str]
     hosted_zone_id: Optional[str]
+    origin_domain_name: Optional[str]
 
 
 def build(values: Mapping[str, Any], key: Any) -> CdnSettings:
@@ -66,6 +74,14 @@ def build(values: Mapping[str, Any], key: Any) -> CdnSettings:
             f"{key('domainName')}: {values['domainName']!r} and {key('hostedZoneId')}: {values['hostedZoneId']!r} "
             "go together; set both or neither"
         )
+    certificate, origin = values["certificateArn"], values["originDomainName"]
+    if certificate and not origin:
+        raise ValueError(
+            f"{key('originDomainName')}: '' is not allowed with {key('certificateArn')}; CloudFront reaches the load balancer over "
+            "HTTPS at a name the certificate covers, e.g. origin.shop.example.com"
+        )
+    if origin and not (certificate and values["hostedZoneId"]):
+        raise ValueError(f"{key('originDomainName')}: {origin!r} needs {key('certificateArn')} (covering it) and {key('hostedZoneId')}")
     return CdnSettings(
         price_class=values["cdnPriceClass"],
         static_path_pattern=values["staticPathPattern"],
@@ -73,4 +89,5 @@ def build(values: Mapping[str, Any], key: Any) -> CdnSettings:
         web_acl_arn=values["wafWebAclArn"] or None,
         domain_name=values["domainName"] or None,
         hosted_zone_id=values["hostedZoneId"] or None,
+        origin_domain_name=values["originDomainName"] or None,
     )

@@ -26,7 +26,7 @@ def _replica_class(value: str, key: str) -> None:
 
 KEYS = [
     Key("dbEngine", "string", "mysql", "Database engine: mysql or postgres.", check_engine),
-    Key("dbEngineVersion", "string", "", "Database engine version; empty for the engine's default (8.0 for mysql, 17 for postgres)."),
+    Key("dbEngineVersion", "string", "", "Database engine version; empty for the engine's default (8.4 for mysql, 17 for postgres)."),
     Key("dbInstanceClass", "string", "db.t4g.micro", "RDS instance class of the primary database.", check_db_instance_class),
     Key("dbMultiAz", "boolean", True, "Keep a synchronous standby database in a second AZ (needs azCount of 2 or more)."),
     Key("dbAllocatedStorageGb", "integer", 20, "Initial gp3 database storage in GiB, 20 to 65536.", check_allocated_storage),
@@ -78,6 +78,9 @@ def build(values: Mapping[str, Any], key: Any) -> DataSettings:
     """Build the section from parsed values; `key(name)` gives the full config key for messages."""
     engine = DatabaseEngine(values["dbEngine"])
     parameter_group_family(engine, values["dbEngineVersion"] or None, key("dbEngineVersion"))
+    if engine != DatabaseEngine.MYSQL:
+        # The Database component serves PostgreSQL too; the platform's application, WordPress, does not.
+        raise ValueError(f"{key('dbEngine')}: {engine.value!r} cannot run WordPress, this platform's application; use mysql")
     check_database_name(values["dbName"], engine, key("dbName"))
     check_max_allocated_storage(values["dbMaxAllocatedStorageGb"], values["dbAllocatedStorageGb"], key("dbMaxAllocatedStorageGb"))
     check_replica(values["dbReplicaInstanceClass"], values["dbBackupRetentionDays"], key("dbReplicaInstanceClass"))

@@ -83,4 +83,5 @@ def web_shop_args(settings: Settings) -> WebShopArgs:
             hosted_zone_id=cdn.hosted_zone_id,
             protect=data.protect_stateful_resources,
         ),
+        origin_domain_name=cdn.origin_domain_name,
     )

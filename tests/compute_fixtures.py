@@ -35,6 +35,9 @@ PROD_CONFIG = {
     "webMaxSize": "6",
     "webSchedules": '["0 8 * * *=4", "0 20 * * *=2"]',
     "certificateArn": CERTIFICATE_ARN,
+    "originDomainName": "origin.shop.example.com",
+    "domainName": "shop.example.com",
+    "hostedZoneId": "Z0123456789ABC",
     "albAccessLogs": "true",
     "albDeletionProtection": "true",
 }

@@ -23,7 +23,7 @@ SNAPSHOT_NAME = re.compile(r"[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]")
 @pytest.mark.parametrize(
     ("engine", "version", "family"),
     [
-        (DatabaseEngine.MYSQL, None, "mysql8.0"),
+        (DatabaseEngine.MYSQL, None, "mysql8.4"),
         (DatabaseEngine.MYSQL, "8.0.39", "mysql8.0"),
         (DatabaseEngine.MYSQL, "8.4", "mysql8.4"),
         (DatabaseEngine.POSTGRES, None, "postgres17"),

@@ -46,9 +46,9 @@ def test_prod_lines_give_a_protected_backed_up_data_tier() -> None:
     assert data.db_backup_retention_days >= 7 and data.efs_backup == "aws_backup" and data.protect_stateful_resources is True
 
 
-def test_postgres_with_a_version() -> None:
-    data = load_settings("awsinaction", "any", {"dbEngine": "postgres", "dbEngineVersion": "16.4"}).data
-    assert (data.db_engine, data.db_engine_version) == ("postgres", "16.4")
+def test_postgres_is_refused_because_wordpress_needs_mysql() -> None:
+    with pytest.raises(ConfigError, match=r"^awsinaction:dbEngine: 'postgres' cannot run WordPress"):
+        load_settings("awsinaction", "any", {"dbEngine": "postgres", "dbEngineVersion": "16.4"})
 
 
 BAD = [

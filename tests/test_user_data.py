@@ -104,11 +104,25 @@ def test_instance_metadata_is_read_with_imdsv2_tokens_only() -> None:
 def test_database_credentials_are_read_from_secrets_manager_at_boot_never_passed() -> None:
     script = render_web_user_data(values())
     assert f"export DB_SECRET_ARN='{SECRET_ARN}'" in script
-    assert re.search(r'aws secretsmanager get-secret-value --secret-id "\$\{DB_SECRET_ARN\}"', script)
+    assert re.search(r'aws secretsmanager get-secret-value --region "\$\{AWS_REGION\}" --secret-id "\$\{DB_SECRET_ARN\}"', script)
     password_assignments = [line.strip() for line in script.splitlines() if re.match(r"\s*(export\s+)?\w*pass\w*=", line, re.IGNORECASE)]
-    # The only password variable is filled from the secret at boot, then written to a root:apache 0640 file.
-    assert password_assignments == ['db_password="$(jq -r .password <<<"${secret}")"']
-    assert "chmod 0640 /etc/wordpress/config.php" in script
+    assert password_assignments == [], "no password is ever assigned in the user data"
+    # The password goes from the secret straight into a root:apache 0640 file.
+    assert "echo \"define('DB_PASSWORD', $(php_literal \"$(jq -r .password <<<\"${secret}\")\"));\"" in script
+    assert 'chmod 0640 "${next}"' in script
+
+
+def test_database_credentials_follow_the_rotation_of_the_managed_password() -> None:
+    script = render_web_user_data(values())
+    assert "systemctl enable --now wordpress-db-credentials.timer" in script
+    assert "OnUnitActiveSec=5min" in script
+    assert "require '/etc/wordpress/db.php';" in script
+    assert 'mv -f "${next}" /etc/wordpress/db.php' in script, "the file is replaced atomically"
+
+
+def test_wordpress_knows_the_viewer_used_https_behind_cloudfront() -> None:
+    script = render_web_user_data(values())
+    assert "$_SERVER['HTTP_CLOUDFRONT_FORWARDED_PROTO'] ?? $_SERVER['HTTP_X_FORWARDED_PROTO']" in script
 
 
 def test_steps_run_in_order_and_httpd_starts_last() -> None:

@@ -166,3 +166,49 @@ def test_a_bad_part_is_refused_before_anything_is_registered() -> None:
     with pytest.raises(ValueError, match=r"^backup_retention_days: 40") as raised:
         run(lambda: WebShop("shop", WebShopArgs(database=DatabaseArgs(backup_retention_days=40))))
     assert raised.value.registered == []  # type: ignore[attr-defined]
+
+
+def test_https_origin_gets_a_name_the_certificate_covers(preview: bool) -> None:
+    overrides = {
+        "awsinaction:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f7b1a2c-3d4e-5f60-7a8b-9c0d1e2f3a4b",
+        "awsinaction:originDomainName": "origin.shop.example.com",
+        "awsinaction:domainName": "shop.example.com",
+        "awsinaction:hostedZoneId": "Z0123456789ABC",
+    }
+    result = run_stack("prod", preview, overrides)
+    record = result.one("aws:route53/record:Record", name="origin.shop.example.com")
+    assert record.inputs["type"] == "A" and depends_on(result, record, result.one("aws:lb/loadBalancer:LoadBalancer"))
+    [alb_origin] = [o for o in result.one(DISTRIBUTION).inputs["origins"] if o["originId"] == "load-balancer"]
+    assert alb_origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    if not preview:
+        assert alb_origin["domainName"] == "origin.shop.example.com"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"awsinaction:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"},
+         r"^awsinaction:originDomainName: '' is not allowed with awsinaction:certificateArn"),
+        ({"awsinaction:originDomainName": "origin.example.com"}, r"^awsinaction:originDomainName: 'origin.example.com' needs"),
+        ({"awsinaction:dbEngine": "postgres"}, r"^awsinaction:dbEngine: 'postgres' cannot run WordPress"),
+    ],
+)
+def test_inconsistent_front_settings_are_refused(overrides: dict, message: str) -> None:
+    import pulumi
+
+    with pytest.raises(pulumi.RunError, match=message):
+        run_stack("dev", overrides=overrides)
+
+
+def test_component_refuses_postgres_with_the_default_wordpress_and_passes_the_database_name(preview: bool) -> None:
+    from components.database import DatabaseArgs
+
+    with pytest.raises(ValueError, match=r"^database: engine 'postgres' cannot serve the default application"):
+        run(lambda: WebShop("shop", WebShopArgs(database=DatabaseArgs(engine="postgres"))))
+    result = run(lambda: WebShop("shop", WebShopArgs(database=DatabaseArgs(database_name="shop"))), preview)
+    assert result.one("aws:rds/instance:Instance").inputs["dbName"] == "shop"
+    if not preview:
+        import base64
+
+        script = base64.b64decode(result.one("aws:ec2/launchTemplate:LaunchTemplate").inputs["userData"]).decode()
+        assert "export DB_NAME='shop'" in script

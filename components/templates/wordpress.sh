@@ -17,7 +17,7 @@ SHARED_WP="${SHARED_DIR}/wordpress"
 LOCK_DIR="${SHARED_DIR}/wordpress-install.lock"
 DONE_MARKER="${SHARED_WP}/.installed"
 
-dnf install -y "${PHP}" "${PHP}-fpm" "${PHP}-mysqlnd" "${PHP}-gd" "${PHP}-mbstring" "${PHP}-xml" "${PHP}-intl" "${PHP}-opcache"
+dnf install -y "${PHP}" "${PHP}-cli" "${PHP}-fpm" "${PHP}-mysqlnd" "${PHP}-gd" "${PHP}-mbstring" "${PHP}-xml" "${PHP}-intl" "${PHP}-opcache"
 # PHP files change only with a new launch template: let opcache check them rarely (the book uses 300 s).
 echo 'opcache.revalidate_freq=300' > /etc/php.d/90-wordpress-opcache.ini
 
@@ -31,27 +31,78 @@ wp() {
     /usr/local/bin/wp --path="${DOCROOT}" --allow-root "$@"
 }
 
+# Database credentials: read from Secrets Manager, kept in a file only root and apache can read.
+# RDS rotates the managed master password (every 7 days by default), so a timer re-reads the
+# secret every 5 minutes and rewrites the file when it changed; WordPress includes it per request.
+install -d -m 0750 -o root -g apache /etc/wordpress
+{
+    printf 'DB_SECRET_ARN=%q\n' "${DB_SECRET_ARN}"
+    printf 'AWS_REGION=%q\n' "${AWS_REGION}"
+    printf 'DB_NAME=%q\n' "${DB_NAME}"
+    printf 'DB_ENDPOINT=%q\n' "${DB_HOST}:${DB_PORT}"
+} > /etc/wordpress/credentials.env
+chmod 0600 /etc/wordpress/credentials.env
+cat > /usr/local/sbin/wordpress-db-credentials <<'CREDENTIALS'
+#!/bin/bash
+# Write /etc/wordpress/db.php from the database secret; replace it atomically, only when it changed.
+set -euo pipefail
+# shellcheck source=/dev/null
+source /etc/wordpress/credentials.env
+php_literal() {
+    PHP_VALUE="$1" php -r 'echo var_export(getenv("PHP_VALUE"), true);'
+}
+secret="$(aws secretsmanager get-secret-value --region "${AWS_REGION}" --secret-id "${DB_SECRET_ARN}" --query SecretString --output text)"
+next="$(mktemp /etc/wordpress/db.php.XXXXXX)"
+{
+    echo '<?php'
+    echo "define('DB_NAME', $(php_literal "${DB_NAME}"));"
+    echo "define('DB_USER', $(php_literal "$(jq -r .username <<<"${secret}")"));"
+    echo "define('DB_PASSWORD', $(php_literal "$(jq -r .password <<<"${secret}")"));"
+    echo "define('DB_HOST', $(php_literal "${DB_ENDPOINT}"));"
+} > "${next}"
+unset secret
+chown root:apache "${next}"
+chmod 0640 "${next}"
+if cmp -s "${next}" /etc/wordpress/db.php; then
+    rm -f "${next}"
+else
+    mv -f "${next}" /etc/wordpress/db.php
+fi
+CREDENTIALS
+chmod 0700 /usr/local/sbin/wordpress-db-credentials
+/usr/local/sbin/wordpress-db-credentials
+cat > /etc/systemd/system/wordpress-db-credentials.service <<'UNIT'
+[Unit]
+Description=Refresh the WordPress database credentials from Secrets Manager
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/wordpress-db-credentials
+UNIT
+cat > /etc/systemd/system/wordpress-db-credentials.timer <<'UNIT'
+[Unit]
+Description=Refresh the WordPress database credentials every 5 minutes (RDS rotates the password)
+
+[Timer]
+OnBootSec=5min
+OnUnitActiveSec=5min
+
+[Install]
+WantedBy=timers.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now wordpress-db-credentials.timer
+
 # A PHP string literal for any value, escaped by PHP itself.
 php_literal() {
     PHP_VALUE="$1" php -r 'echo var_export(getenv("PHP_VALUE"), true);'
 }
-
-# Database credentials: read from Secrets Manager at boot, kept in a file only root and apache can read.
-secret="$(aws secretsmanager get-secret-value --secret-id "${DB_SECRET_ARN}" --query SecretString --output text)"
-db_user="$(jq -r .username <<<"${secret}")"
-db_password="$(jq -r .password <<<"${secret}")"
-unset secret
-install -d -m 0750 -o root -g apache /etc/wordpress
 {
     echo '<?php'
-    echo "define('DB_NAME', $(php_literal "${DB_NAME}"));"
-    echo "define('DB_USER', $(php_literal "${db_user}"));"
-    echo "define('DB_PASSWORD', $(php_literal "${db_password}"));"
-    echo "define('DB_HOST', $(php_literal "${DB_HOST}:${DB_PORT}"));"
+    echo "require '/etc/wordpress/db.php';"
     echo "define('WORDPRESS_SITE_URL', $(php_literal "${SITE_URL}"));"
     echo "require $(php_literal "${SHARED_WP}/salts.php");"
 } > /etc/wordpress/config.php
-unset db_password
 chown root:apache /etc/wordpress/config.php
 chmod 0640 /etc/wordpress/config.php
 
@@ -65,8 +116,11 @@ define('DB_CHARSET', 'utf8mb4');
 define('DB_COLLATE', '');
 define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL);
 $table_prefix = 'wp_';
-// The load balancer (or CloudFront) terminates TLS and says so in X-Forwarded-Proto.
-if (isset($_SERVER['HTTP_X_FORWARDED_PROTO']) && $_SERVER['HTTP_X_FORWARDED_PROTO'] === 'https') {
+// TLS ends before this server: CloudFront says what the viewer used in CloudFront-Forwarded-Proto
+// (it may reach the load balancer over HTTP), the load balancer in X-Forwarded-Proto. Without this,
+// WordPress would redirect https logins to https forever.
+$viewer_proto = $_SERVER['HTTP_CLOUDFRONT_FORWARDED_PROTO'] ?? $_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '';
+if ($viewer_proto === 'https') {
     $_SERVER['HTTPS'] = 'on';
 }
 if (WORDPRESS_SITE_URL !== '') {
