@@ -54,8 +54,10 @@ def alarm_key_policy(account_id: str) -> str:
             "Statement": [
                 {"Sid": "AccountAdministersKey", "Effect": "Allow", "Principal": {"AWS": root},
                  "Action": list(KEY_ADMIN_ACTIONS), "Resource": "*"},
+                # Only on behalf of this account's alarms: no confused deputy.
                 {"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                 "Action": list(PUBLISHER_ACTIONS), "Resource": "*"},
+                 "Action": list(PUBLISHER_ACTIONS), "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
             ],
         }
     )

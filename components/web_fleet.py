@@ -148,8 +148,9 @@ class WebFleetArgs:
     """Most servers (default 4, as in the book)."""
     desired_capacity: Optional[int] = None
     """Servers at creation, within min..max (default min_size); later updates leave it to the scaling policies."""
-    health_check_grace_period_seconds: Optional[int] = 300
-    """Seconds after launch before failed ELB health checks count, 0 to 7200 (default 300, as in the book)."""
+    health_check_grace_period_seconds: Optional[int] = 900
+    """Seconds after launch before failed ELB health checks count, 0 to 7200 (default 900: the first server installs
+    WordPress while the others wait up to 15 minutes for its lock; the book uses 300 for a pre-built image)."""
     instance_warmup_seconds: Optional[int] = 120
     """Seconds before a new server's metrics count for scaling and refreshes, 0 to 3600 (default 120)."""
     cpu_target_percent: Optional[int] = 70
@@ -560,6 +561,8 @@ class WebFleet(pulumi.ComponentResource):
                 "strategy": "Rolling",
                 "preferences": {
                     "min_healthy_percentage": INSTANCE_REFRESH_MIN_HEALTHY_PERCENT,
+                    # Launch the replacement before terminating: a one-server dev group never goes dark.
+                    "max_healthy_percentage": 200,
                     "instance_warmup": str(args.instance_warmup_seconds),
                     "skip_matching": True,
                 },

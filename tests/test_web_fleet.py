@@ -89,11 +89,12 @@ def test_prod_group_keeps_two_servers_in_two_azs_at_least(stacks, preview: bool)
 def test_group_uses_elb_health_checks_instance_refresh_and_the_target_group(stacks, stack: str, preview: bool) -> None:
     result = stacks[(stack, preview)]
     group = result.one(GROUP).inputs
-    assert (group["healthCheckType"], group["healthCheckGracePeriod"]) == ("ELB", 300)
+    assert (group["healthCheckType"], group["healthCheckGracePeriod"]) == ("ELB", 900)
     assert group["defaultInstanceWarmup"] == 120
     assert group["waitForCapacityTimeout"] == "15m"
     assert group["instanceRefresh"]["strategy"] == "Rolling"
     assert group["instanceRefresh"]["preferences"]["minHealthyPercentage"] == 90
+    assert group["instanceRefresh"]["preferences"]["maxHealthyPercentage"] == 200
     assert set(group["enabledMetrics"]) == set(GROUP_METRICS)
     assert result.one("aws:lb/targetGroup:TargetGroup").urn in result.one(GROUP).dependencies
     assert all(tag["propagateAtLaunch"] is True for tag in group["tags"])
