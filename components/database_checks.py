@@ -116,11 +116,13 @@ def check_allocated_storage(value: object, argument: str) -> None:
         raise ValueError(f"{argument}: {value!r} is outside {low}..{high} GiB")
 
 
-def check_max_allocated_storage(maximum: object, allocated: int, argument: str) -> None:
+def check_max_allocated_storage(maximum: object, allocated: int, argument: str, allocated_argument: str = "allocated_storage_gb") -> None:
     """The autoscaling ceiling may not be below the allocated size (equal turns autoscaling off)."""
     check_allocated_storage(maximum, argument)
     if maximum < allocated:  # type: ignore[operator]
-        raise ValueError(f"{argument}: {maximum} GiB is below the allocated storage of {allocated} GiB")
+        raise ValueError(
+            f"{argument}: {maximum} GiB is below {allocated_argument} ({allocated} GiB); raise it or lower {allocated_argument}"
+        )
 
 
 def check_port(value: object, argument: str) -> None:
@@ -143,9 +145,7 @@ def check_master_username(value: object, engine: DatabaseEngine, argument: str) 
     """A letter, then letters, digits or underscores; names RDS reserves (rds*) are refused."""
     limit = ENGINES[engine].max_username_length
     if not isinstance(value, str) or not re.fullmatch(rf"[A-Za-z][A-Za-z0-9_]{{0,{limit - 1}}}", value):
-        raise ValueError(
-            f"{argument}: {value!r} is not a {engine.value} user name (a letter, then up to {limit - 1} letters, digits or _)"
-        )
+        raise ValueError(f"{argument}: {value!r} is not a {engine.value} user name (a letter, then up to {limit - 1} letters, digits or _)")
     if value.lower().startswith("rds"):
         raise ValueError(f"{argument}: {value!r} is reserved by RDS; choose a name not starting with rds")
 

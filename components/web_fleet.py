@@ -219,7 +219,9 @@ def as_schedule(value: Any) -> ScheduledCapacity:
     return value if isinstance(value, ScheduledCapacity) else ScheduledCapacity(**dict(value))
 
 
-def check_schedules(schedules: list[ScheduledCapacity], min_size: int, max_size: int, argument: str) -> None:
+def check_schedules(
+    schedules: list[ScheduledCapacity], min_size: int, max_size: int, argument: str, bounds: str = "min_size..max_size"
+) -> None:
     """Every schedule has a valid cron expression and a size within min..max."""
     for item in schedules:
         check_cron(item.recurrence, argument)
@@ -229,7 +231,7 @@ def check_schedules(schedules: list[ScheduledCapacity], min_size: int, max_size:
             or not (min_size <= item.desired_capacity <= max_size)
         ):
             raise ValueError(
-                f"{argument}: {item.recurrence!r} sets {item.desired_capacity!r} servers, outside min..max ({min_size}..{max_size})"
+                f"{argument}: {item.recurrence!r} sets {item.desired_capacity!r} servers, outside {bounds} ({min_size}..{max_size})"
             )
 
 

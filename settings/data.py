@@ -31,24 +31,35 @@ KEYS = [
     Key("dbMultiAz", "boolean", True, "Keep a synchronous standby database in a second AZ (needs azCount of 2 or more)."),
     Key("dbAllocatedStorageGb", "integer", 20, "Initial gp3 database storage in GiB, 20 to 65536.", check_allocated_storage),
     Key(
-        "dbMaxAllocatedStorageGb", "integer", 100, "Database storage autoscaling ceiling in GiB, at least dbAllocatedStorageGb.",
+        "dbMaxAllocatedStorageGb",
+        "integer",
+        100,
+        "Database storage autoscaling ceiling in GiB, at least dbAllocatedStorageGb.",
         check_allocated_storage,
     ),
     Key("dbBackupRetentionDays", "integer", 7, "Days of automated database backups, 0 to 35; 0 turns backups off.", check_backup_retention),
     Key("dbDeletionProtection", "boolean", True, "Refuse deleting the database through the AWS API."),
     Key("dbSkipFinalSnapshot", "boolean", False, "Delete the database without a final snapshot (for throw-away stacks only)."),
     Key(
-        "dbReplicaInstanceClass", "string", "", "Instance class of a read replica; empty for none. Needs dbBackupRetentionDays above 0.",
+        "dbReplicaInstanceClass",
+        "string",
+        "",
+        "Instance class of a read replica; empty for none. Needs dbBackupRetentionDays above 0.",
         _replica_class,
     ),
     Key("dbName", "string", "wordpress", "Name of the database created in the instance."),
     Key("efsThroughputMode", "string", "elastic", "Throughput mode of the shared file system: elastic or bursting.", check_throughput_mode),
     Key(
-        "efsBackup", "string", "policy",
-        "Backups of the shared file system: policy (EFS backup policy), aws_backup (daily plan, 30 days) or none.", check_backup_mode,
+        "efsBackup",
+        "string",
+        "policy",
+        "Backups of the shared file system: policy (EFS backup policy), aws_backup (daily plan, 30 days) or none.",
+        check_backup_mode,
     ),
     Key(
-        "protectStatefulResources", "boolean", True,
+        "protectStatefulResources",
+        "boolean",
+        True,
         "Set Pulumi's protect option on the database and the file system so destroy refuses to delete them.",
     ),
 ]
@@ -82,7 +93,9 @@ def build(values: Mapping[str, Any], key: Any) -> DataSettings:
         # The Database component serves PostgreSQL too; the platform's application, WordPress, does not.
         raise ValueError(f"{key('dbEngine')}: {engine.value!r} cannot run WordPress, this platform's application; use mysql")
     check_database_name(values["dbName"], engine, key("dbName"))
-    check_max_allocated_storage(values["dbMaxAllocatedStorageGb"], values["dbAllocatedStorageGb"], key("dbMaxAllocatedStorageGb"))
+    check_max_allocated_storage(
+        values["dbMaxAllocatedStorageGb"], values["dbAllocatedStorageGb"], key("dbMaxAllocatedStorageGb"), key("dbAllocatedStorageGb")
+    )
     check_replica(values["dbReplicaInstanceClass"], values["dbBackupRetentionDays"], key("dbReplicaInstanceClass"))
     az_count = values["azCount"]
     if az_count < 2:

@@ -27,7 +27,7 @@ KEYS = [
         "azCount",
         "integer",
         2,
-        f"Availability zones to span, 1 to {MAX_AZS} and at most what the region has.",
+        f"Availability zones to span, 2 to {MAX_AZS} (the database needs 2) and at most what the region has.",
         lambda v, k: check_az_count(v, k),
     ),
     Key(

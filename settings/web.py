@@ -25,25 +25,60 @@ def _instance_types(values: list[str], key: str) -> None:
 
 
 KEYS = [
-    Key("webInstanceType", "string", "t4g.micro", "Instance type of the web servers; Graviton (t4g, m7g...) boots the arm64 image.",
-        lambda v, k: check_instance_type(v, k) and None),
+    Key(
+        "webInstanceType",
+        "string",
+        "t4g.micro",
+        "Instance type of the web servers; Graviton (t4g, m7g...) boots the arm64 image.",
+        lambda v, k: check_instance_type(v, k) and None,
+    ),
     Key("webMinSize", "integer", 2, "Fewest web servers; 2 or more keeps the site up when an AZ fails.", _between(0, 1000)),
-    Key("webDesiredSize", "integer", 2, "Web servers at creation, within webMinSize..webMaxSize; later updates leave it to scaling.",
-        _between(0, 1000)),
+    Key(
+        "webDesiredSize",
+        "integer",
+        2,
+        "Web servers at creation, within webMinSize..webMaxSize; later updates leave it to scaling.",
+        _between(0, 1000),
+    ),
     Key("webMaxSize", "integer", 4, "Most web servers the group scales out to.", _between(1, 1000)),
-    Key("webCpuTargetPercent", "integer", 70, "Average CPU the group scales to keep (target tracking, book ch. 17); 0 turns it off.",
-        _between(0, 100)),
+    Key(
+        "webCpuTargetPercent",
+        "integer",
+        70,
+        "Average CPU the group scales to keep (target tracking, book ch. 17); 0 turns it off.",
+        _between(0, 100),
+    ),
     Key("webSchedules", "array", [], "Scheduled capacities as CRON=SIZE in UTC, e.g. '0 8 * * *=4' and '0 20 * * *=2'.", _schedules),
-    Key("webSpotPercent", "integer", 0, "Share of the capacity above one on-demand server that runs on spot instances, 0 to 100.",
-        _between(0, 100)),
-    Key("webSpotInstanceTypes", "array", [], "More instance types of the same architecture for spot capacity, e.g. t4g.small.",
-        _instance_types),
+    Key(
+        "webSpotPercent",
+        "integer",
+        0,
+        "Share of the capacity above one on-demand server that runs on spot instances, 0 to 100.",
+        _between(0, 100),
+    ),
+    Key(
+        "webSpotInstanceTypes",
+        "array",
+        [],
+        "More instance types of the same architecture for spot capacity, e.g. t4g.small.",
+        _instance_types,
+    ),
     Key("webDetailedMonitoring", "boolean", False, "One-minute EC2 metrics for the web servers (costs extra)."),
     Key("webSsmAccess", "boolean", True, "Shell access to the web servers through SSM Session Manager, without SSH."),
-    Key("webHealthCheckPath", "string", "/healthz", "Path the load balancer probes; the servers answer 200 there once ready.",
-        check_health_check_path),
-    Key("certificateArn", "string", "", "ACM certificate for HTTPS on the load balancer (HTTP then redirects); empty for HTTP only.",
-        matches(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+", "arn:aws:acm:us-east-1:123456789012:certificate/<id>")),
+    Key(
+        "webHealthCheckPath",
+        "string",
+        "/healthz",
+        "Path the load balancer probes; the servers answer 200 there once ready.",
+        check_health_check_path,
+    ),
+    Key(
+        "certificateArn",
+        "string",
+        "",
+        "ACM certificate for HTTPS on the load balancer (HTTP then redirects); empty for HTTP only.",
+        matches(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+", "arn:aws:acm:us-east-1:123456789012:certificate/<id>"),
+    ),
     Key("albAccessLogs", "boolean", False, "Write the load balancer's access logs to a private, encrypted S3 bucket."),
     Key("albAccessLogRetentionDays", "integer", 90, "Days the load balancer's access logs are kept.", _between(1, 3653)),
     Key("albDeletionProtection", "boolean", False, "Refuse to delete the load balancer (turn on in production)."),
@@ -77,7 +112,9 @@ def build(values: Mapping[str, Any], key: Any) -> WebSettings:
     sizes = values["webMinSize"], values["webDesiredSize"], values["webMaxSize"]
     check_group_size(*sizes, (key("webMinSize"), key("webDesiredSize"), key("webMaxSize")))
     schedules = [parse_schedule(text, key("webSchedules")) for text in values["webSchedules"]]
-    check_schedules(schedules, values["webMinSize"], values["webMaxSize"], key("webSchedules"))
+    check_schedules(
+        schedules, values["webMinSize"], values["webMaxSize"], key("webSchedules"), bounds=f"{key('webMinSize')}..{key('webMaxSize')}"
+    )
     architecture = check_architecture(values["webInstanceType"], None, key("webInstanceType"), key("webInstanceType"))
     for extra in values["webSpotInstanceTypes"]:
         check_architecture(extra, architecture, key("webSpotInstanceTypes"), key("webInstanceType"))

@@ -335,7 +335,7 @@ BAD_ARGS = [
     ({"engine": "postgres", "engine_version": "9.6"}, r"^engine_version: '9\.6' is not a supported postgres version"),
     ({"max_allocated_storage_gb": 10}, r"^max_allocated_storage_gb: 10 is outside 20\.\.65536 GiB"),
     ({"allocated_storage_gb": 200, "max_allocated_storage_gb": 100},
-     r"^max_allocated_storage_gb: 100 GiB is below the allocated storage of 200 GiB"),
+     r"^max_allocated_storage_gb: 100 GiB is below allocated_storage_gb \(200 GiB\)"),
     ({"allocated_storage_gb": 5}, r"^allocated_storage_gb: 5 is outside 20\.\.65536 GiB"),
     ({"instance_class": "t3.micro"}, r"^instance_class: 't3.micro' is not an RDS instance class"),
     ({"replica_instance_class": "large"}, r"^replica_instance_class: 'large' is not an RDS instance class"),

@@ -59,7 +59,7 @@ BAD = [
     ({"dbBackupRetentionDays": "36"}, "dbBackupRetentionDays", "36 is outside 0..35 days"),
     ({"dbBackupRetentionDays": "-1"}, "dbBackupRetentionDays", "-1 is outside 0..35 days"),
     ({"dbAllocatedStorageGb": "10"}, "dbAllocatedStorageGb", "10 is outside 20..65536 GiB"),
-    ({"dbAllocatedStorageGb": "200"}, "dbMaxAllocatedStorageGb", "100 GiB is below the allocated storage of 200 GiB"),
+    ({"dbAllocatedStorageGb": "200"}, "dbMaxAllocatedStorageGb", "100 GiB is below awsinaction:dbAllocatedStorageGb (200 GiB)"),
     ({"dbReplicaInstanceClass": "db.t4g.micro", "dbBackupRetentionDays": "0"}, "dbReplicaInstanceClass", "the primary keeps no backups"),
     ({"dbReplicaInstanceClass": "micro"}, "dbReplicaInstanceClass", "is not an RDS instance class"),
     ({"azCount": "1"}, "dbMultiAz", "true needs a standby AZ, but awsinaction:azCount is 1"),

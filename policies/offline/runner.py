@@ -118,7 +118,8 @@ def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
     if not project_file.is_file():
         raise FileNotFoundError(f"{project_file} does not exist")
     if not stack_file.is_file():
-        raise FileNotFoundError(f"{stack_file} does not exist; stacks here: {sorted(p.name for p in project_dir.glob('Pulumi.*.yaml'))}")
+        stacks = ", ".join(sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml")))
+        raise FileNotFoundError(f"{stack_file} does not exist; stacks here: {stacks or 'none'}")
     project_doc = yaml.safe_load(project_file.read_text()) or {}
     project = project_doc["name"]
     values: dict[str, Any] = {}

@@ -48,7 +48,8 @@ def validate_monthly_budget(args: StackValidationArgs, report: ReportViolation) 
         report(
             f"estimated ${result.total:.2f}/month exceeds the budget of ${budget:.2f} ({source}); "
             f"{prices['region']} list prices of {prices['date']}, {prices['hoursPerMonth']} h/month. Most expensive: {costly}. "
-            "Fix: smaller or fewer instances, a single NAT, no Multi-AZ outside production, or a larger budget."
+            "Fix: smaller or fewer instances, a single NAT, no Multi-AZ outside production, "
+            "or a larger budget (stack config awsinaction:monthlyBudgetUsd)."
         )
 
 
