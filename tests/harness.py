@@ -1,5 +1,6 @@
 """Test helpers over the mock runner: run code or a stack, then query what was registered."""
 
+import functools
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
@@ -22,8 +23,21 @@ def run(program: Callable[[], Any], preview: bool = False, config: Optional[Mapp
 
 
 def run_stack(stack: str, preview: bool = False, overrides: Optional[Mapping[str, Any]] = None) -> MockRun:
-    """Run the repository's __main__.py for a committed stack; `overrides` use full keys (awsinaction:azCount)."""
-    result = run_project(REPO, stack, preview=preview, overrides=overrides)
+    """Run the repository's __main__.py for a committed stack; `overrides` use full keys (awsinaction:azCount).
+
+    A committed stack without overrides runs once per test process and mode: tests only read the result.
+    """
+    if not overrides:
+        return _committed_stack(stack, preview)
+    return _checked(run_project(REPO, stack, preview=preview, overrides=overrides))
+
+
+@functools.cache
+def _committed_stack(stack: str, preview: bool) -> MockRun:
+    return _checked(run_project(REPO, stack, preview=preview))
+
+
+def _checked(result: MockRun) -> MockRun:
     assert not result.duplicate_urns(), f"duplicate URNs: {result.duplicate_urns()}"
     return result
 
