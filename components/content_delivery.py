@@ -92,7 +92,7 @@ class ContentDeliveryArgs:
 
 def validate_content_delivery_args(args: ContentDeliveryArgs) -> None:
     """Refuse inconsistent inputs with a ValueError naming the argument and the value."""
-    require(args, 'origin_domain_name')
+    require(args, "origin_domain_name")
     pattern = args.static_path_pattern
     if not isinstance(pattern, str) or not pattern.startswith("/") or pattern == "/*" or len(pattern) > 255:
         raise ValueError(f"static_path_pattern: {pattern!r} must start with / and name a sub-path, e.g. /static/*")
@@ -224,7 +224,9 @@ class ContentDelivery(pulumi.ComponentResource):
             },
         }
         if args.origin_verify_header_value is not None:
-            dynamic_origin["custom_headers"] = [{"name": ORIGIN_VERIFY_HEADER, "value": args.origin_verify_header_value}]
+            dynamic_origin["custom_headers"] = [
+                {"name": ORIGIN_VERIFY_HEADER, "value": pulumi.Output.secret(args.origin_verify_header_value)}
+            ]
         static_origin = {
             "origin_id": "static-assets",
             "domain_name": bucket.bucket_regional_domain_name,

@@ -12,7 +12,7 @@ from components.content_delivery import (
     ContentDelivery,
     ContentDeliveryArgs,
 )
-from tests.harness import depends_on, is_known, run
+from tests.harness import depends_on, is_known, reveal, run
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -27,7 +27,7 @@ def build(**overrides: Any):
 def test_two_origins_alb_default_and_bucket_for_static_paths(preview: bool) -> None:
     result = run(build(), preview)
     distribution = result.one(DISTRIBUTION)
-    origins = {o["originId"]: o for o in distribution.inputs["origins"]}
+    origins = {o["originId"]: o for o in reveal(distribution.inputs["origins"])}
     assert sorted(origins) == ["load-balancer", "static-assets"]
     alb = origins["load-balancer"]
     assert alb["domainName"] == "alb-123.us-east-1.elb.amazonaws.com"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.harness import STACKS, run_stack, world_open_ingress
+from tests.harness import STACKS, depends_on, run_stack, world_open_ingress
 
 SUBNET = "aws:ec2/subnet:Subnet"
 
@@ -40,3 +40,48 @@ def test_stack_outputs_are_exported_in_camel_case() -> None:
     for name in result.outputs:
         assert name[0].islower() and "_" not in name and "-" not in name, name
     assert result.outputs["availabilityZones"] == ["us-east-1a", "us-east-1b", "us-east-1c"]
+
+
+def test_prod_private_routes_use_their_own_az_nat_and_isolated_routes_have_none(preview: bool) -> None:
+    from tests.test_network import subnets_by_tier, table_of
+
+    result = run_stack("prod", preview)
+    routes = result.of_type("aws:ec2/route:Route")
+    gateways = result.of_type("aws:ec2/natGateway:NatGateway")
+    tiers = subnets_by_tier(result)
+    for subnet in tiers["private"]:
+        [route] = [r for r in routes if depends_on(result, r, table_of(result, subnet))]
+        [gateway] = [g for g in gateways if depends_on(result, route, g)]
+        [public] = [s for s in tiers["public"] if depends_on(result, gateway, s)]
+        assert public.inputs["availabilityZone"] == subnet.inputs["availabilityZone"]
+    for subnet in tiers["isolated"]:
+        assert not [r for r in routes if depends_on(result, r, table_of(result, subnet))]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_automations_are_off_unless_enabled(stack: str) -> None:
+    result = run_stack(stack)
+    assert result.count("awsinaction:index:WebsiteHealthCheck") == 0
+    assert result.count("awsinaction:index:Ec2OwnerTagger") == 0
+
+
+def test_automations_are_wired_when_enabled(preview: bool) -> None:
+    overrides = {
+        "awsinaction:healthCheckEnabled": "true",
+        "awsinaction:ownerTaggerEnabled": "true",
+        "awsinaction:alarmEmail": "ops@example.com",
+    }
+    result = run_stack("dev", preview, overrides)
+    [check] = [f for f in result.of_type("aws:lambda/function:Function") if "health" in f.name]
+    distribution = result.one("aws:cloudfront/distribution:Distribution")
+    assert depends_on(result, check, distribution), "the health check points at the shop's CloudFront URL"
+    assert result.count("aws:cloudtrail/trail:Trail") == 1
+    topics = [
+        t
+        for t in result.of_type("aws:sns/topic:Topic")
+        if t.parent.endswith(("WebsiteHealthCheck::website-health-check", "Ec2OwnerTagger::ec2-owner-tag"))
+    ]
+    assert len(topics) == 1, "the owner tagger reuses the health check's alarm topic"
+    if not preview:
+        assert check.inputs["environment"]["variables"]["site"] == result.outputs["siteUrl"] + "/"
+        assert {"healthCheckFunctionName", "ownerTaggerFunctionName"} <= set(result.outputs)

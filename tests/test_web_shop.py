@@ -22,7 +22,7 @@ def stack_zones(result) -> set[str]:
 def test_distribution_has_exactly_two_origins_and_redirects_to_https(stack: str, preview: bool) -> None:
     result = run_stack(stack, preview)
     distribution = result.one(DISTRIBUTION)
-    origins = distribution.inputs["origins"]
+    origins = reveal(distribution.inputs["origins"])
     assert len(origins) == 2
     [s3_origin] = [o for o in origins if "originAccessControlId" in o]
     assert s3_origin["originId"] == "static-assets"
@@ -178,7 +178,7 @@ def test_https_origin_gets_a_name_the_certificate_covers(preview: bool) -> None:
     result = run_stack("prod", preview, overrides)
     record = result.one("aws:route53/record:Record", name="origin.shop.example.com")
     assert record.inputs["type"] == "A" and depends_on(result, record, result.one("aws:lb/loadBalancer:LoadBalancer"))
-    [alb_origin] = [o for o in result.one(DISTRIBUTION).inputs["origins"] if o["originId"] == "load-balancer"]
+    [alb_origin] = [o for o in reveal(result.one(DISTRIBUTION).inputs["origins"]) if o["originId"] == "load-balancer"]
     assert alb_origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
     if not preview:
         assert alb_origin["domainName"] == "origin.shop.example.com"
@@ -187,8 +187,10 @@ def test_https_origin_gets_a_name_the_certificate_covers(preview: bool) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"awsinaction:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"},
-         r"^awsinaction:originDomainName: '' is not allowed with awsinaction:certificateArn"),
+        (
+            {"awsinaction:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"},
+            r"^awsinaction:originDomainName: '' is not allowed with awsinaction:certificateArn",
+        ),
         ({"awsinaction:originDomainName": "origin.example.com"}, r"^awsinaction:originDomainName: 'origin.example.com' needs"),
         ({"awsinaction:dbEngine": "postgres"}, r"^awsinaction:dbEngine: 'postgres' cannot run WordPress"),
     ],
@@ -212,3 +214,30 @@ def test_component_refuses_postgres_with_the_default_wordpress_and_passes_the_da
 
         script = base64.b64decode(result.one("aws:ec2/launchTemplate:LaunchTemplate").inputs["userData"]).decode()
         assert "export DB_NAME='shop'" in script
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_cloudfront_sends_the_secret_the_listener_checks(stack: str, preview: bool) -> None:
+    result = run_stack(stack, preview)
+    secret = result.one("random:index/randomPassword:RandomPassword")
+    [alb_origin] = [o for o in reveal(result.one(DISTRIBUTION).inputs["origins"]) if o["originId"] == "load-balancer"]
+    [rule] = result.of_type("aws:lb/listenerRule:ListenerRule")
+    distribution = result.one(DISTRIBUTION)
+    assert depends_on(result, distribution, secret) and depends_on(result, rule, secret)
+    raw_origins = distribution.inputs["origins"]
+    assert not isinstance(raw_origins, list), "the origins carry the header value as a Pulumi secret, never plain text in state"
+    header = alb_origin["customHeaders"][0]["value"]
+    if not preview:
+        [condition] = reveal(rule.inputs["conditions"])
+        assert reveal(header) == condition["httpHeader"]["values"][0] == secret.state["result"]
+        listeners = result.of_type("aws:lb/listener:Listener")
+        serving = [lst for lst in listeners if depends_on(result, rule, lst)]
+        assert serving and all(lst.inputs["defaultActions"][0]["type"] == "fixed-response" for lst in serving)
+        assert all(lst.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "403" for lst in serving)
+
+
+def test_default_behaviour_forwards_viewer_headers_cookies_queries_and_the_viewer_protocol(preview: bool) -> None:
+    from components.content_delivery import ALL_VIEWER_AND_CLOUDFRONT_HEADERS_ORIGIN_REQUEST_POLICY
+
+    default = run_stack("prod", preview).one(DISTRIBUTION).inputs["defaultCacheBehavior"]
+    assert default["originRequestPolicyId"] == ALL_VIEWER_AND_CLOUDFRONT_HEADERS_ORIGIN_REQUEST_POLICY
