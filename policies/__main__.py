@@ -13,15 +13,19 @@ import traceback
 from pathlib import Path
 from typing import Optional
 
-import pulumi
-import yaml
-
-from .offline.analyze import PackConfigError
-from .offline.check import ProgramError, run_check
-from .offline.packs import PackError
-from .offline.report import render_json, render_text
-
 EXIT_OK, EXIT_MANDATORY, EXIT_USAGE = 0, 1, 2
+
+try:
+    import pulumi
+    import yaml
+
+    from .offline.analyze import PackConfigError
+    from .offline.check import ProgramError, run_check
+    from .offline.packs import PackError
+    from .offline.report import render_json, render_text
+except ImportError as missing:  # run outside the project's virtual environment: a setup error, not a verdict
+    print(f"error: {missing}; run `make check STACK=<stack>` or use .venv/bin/python (created by `make test`)", file=sys.stderr)
+    sys.exit(EXIT_USAGE)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -46,12 +46,20 @@ config:
 
 def distribution_config(reference: str) -> dict[str, Any]:
     return {
-        "CallerReference": reference, "Comment": "", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "static", "DomainName": "static.s3.amazonaws.com",
-                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "static", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
-                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}},
+        "CallerReference": reference,
+        "Comment": "",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [{"Id": "static", "DomainName": "static.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "static",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "MinTTL": 0,
+            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+            "TrustedSigners": {"Enabled": False, "Quantity": 0},
+        },
     }
 
 
@@ -96,8 +104,13 @@ class World:
         group_arn = self.elb.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=self.vpc, TargetType="instance")
         tg = group_arn["TargetGroups"][0]["TargetGroupArn"]
         self.asg.create_auto_scaling_group(
-            AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateName": "web"}, MinSize=1, MaxSize=4,
-            DesiredCapacity=1 if spread else 2, VPCZoneIdentifier=",".join(self.subnets.values()), TargetGroupARNs=[tg],
+            AutoScalingGroupName=name,
+            LaunchTemplate={"LaunchTemplateName": "web"},
+            MinSize=1,
+            MaxSize=4,
+            DesiredCapacity=1 if spread else 2,
+            VPCZoneIdentifier=",".join(self.subnets.values()),
+            TargetGroupARNs=[tg],
         )
         if spread:
             second = self.ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=self.subnets["us-east-1b"])
@@ -107,8 +120,14 @@ class World:
 
     def database(self, name: str, multi_az: bool, retention: int) -> str:
         self.rds.create_db_instance(
-            DBInstanceIdentifier=name, Engine="mysql", DBInstanceClass="db.t4g.micro", MasterUsername="admin",
-            MasterUserPassword="not-a-real-secret-1", AllocatedStorage=20, MultiAZ=multi_az, BackupRetentionPeriod=retention,
+            DBInstanceIdentifier=name,
+            Engine="mysql",
+            DBInstanceClass="db.t4g.micro",
+            MasterUsername="admin",
+            MasterUserPassword="not-a-real-secret-1",
+            AllocatedStorage=20,
+            MultiAZ=multi_az,
+            BackupRetentionPeriod=retention,
             StorageEncrypted=True,
         )
         return name
@@ -122,9 +141,15 @@ class World:
     def static_bucket(self, name: str, all_blocks: Any) -> str:
         self.s3.create_bucket(Bucket=name)
         if all_blocks is not None:
-            self.s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": bool(all_blocks),
-            })
+            self.s3.put_public_access_block(
+                Bucket=name,
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "RestrictPublicBuckets": bool(all_blocks),
+                },
+            )
         return name
 
     def outputs(self, **changes: Any) -> dict[str, Any]:
@@ -145,8 +170,12 @@ class World:
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
     # moto loads a catalogue of public AMIs unless told not to: a second of start-up the tests do not need.
-    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION,
-           "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    }
     with mock.patch.dict(os.environ, env), mock_aws():
         yield World()
 
@@ -206,18 +235,38 @@ BROKEN = [
     ("stopped database", {"dbInstanceIdentifier": "stopped_db"}, {"db-available"}, "stopped is stopped"),
     ("single-AZ database where config wants Multi-AZ", {"dbInstanceIdentifier": "single_az_db"}, {"db-multi-az"}, "MultiAZ=False"),
     ("database without backups", {"dbInstanceIdentifier": "no_backup_db"}, {"db-backups"}, "automated backups are off"),
-    ("database that does not exist", {"dbInstanceIdentifier": "missing"}, {"db-available", "db-multi-az", "db-backups"},
-     "DBInstanceNotFound"),
+    (
+        "database that does not exist",
+        {"dbInstanceIdentifier": "missing"},
+        {"db-available", "db-multi-az", "db-backups"},
+        "DBInstanceNotFound",
+    ),
     ("group in one AZ", {"autoScalingGroupName": "one_az_group", "targetGroupArn": "one_az_target_group"}, {"asg-spread"}, "1 AZ(s)"),
-    ("unhealthy instance in the group", {"autoScalingGroupName": "sick_group", "targetGroupArn": "sick_target_group"},
-     {"asg-in-service", "asg-spread"}, "1 of 2 desired instances InService and Healthy"),
-    ("target group reports an instance unused", {"autoScalingGroupName": "stopped_group", "targetGroupArn": "stopped_target_group"},
-     {"target-health"}, "(unused)"),
-    ("file system without a mount target in one AZ", {"fileSystemId": "one_az_file_system"}, {"efs-mount-targets"},
-     "no available mount target in ['us-east-1b']"),
+    (
+        "unhealthy instance in the group",
+        {"autoScalingGroupName": "sick_group", "targetGroupArn": "sick_target_group"},
+        {"asg-in-service", "asg-spread"},
+        "1 of 2 desired instances InService and Healthy",
+    ),
+    (
+        "target group reports an instance unused",
+        {"autoScalingGroupName": "stopped_group", "targetGroupArn": "stopped_target_group"},
+        {"target-health"},
+        "(unused)",
+    ),
+    (
+        "file system without a mount target in one AZ",
+        {"fileSystemId": "one_az_file_system"},
+        {"efs-mount-targets"},
+        "no available mount target in ['us-east-1b']",
+    ),
     ("bucket without a public access block", {"staticBucketName": "open_bucket"}, {"static-bucket-private"}, "has no public access block"),
-    ("bucket with one public access setting off", {"staticBucketName": "half_open_bucket"}, {"static-bucket-private"},
-     "leaves RestrictPublicBuckets off"),
+    (
+        "bucket with one public access setting off",
+        {"staticBucketName": "half_open_bucket"},
+        {"static-bucket-private"},
+        "leaves RestrictPublicBuckets off",
+    ),
 ]
 
 
@@ -319,3 +368,16 @@ def test_python_dash_m_verify_is_the_entry_point() -> None:
     done = subprocess.run([sys.executable, "-m", "verify", "--help"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert all(name in done.stdout for name in OUTPUT_NAMES)
+
+
+def test_missing_credentials_are_one_setup_error_not_a_failed_check_each(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps({"dbInstanceIdentifier": "db"}))
+    no_credentials = mock.Mock(region_name="us-east-1", get_credentials=mock.Mock(return_value=None))
+    code = main(["--stack", "test", "--project-dir", str(project), "--outputs", str(outputs)], session_factory=lambda **_: no_credentials)
+    assert code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: no AWS credentials found: run `aws configure`, set AWS_PROFILE or pass --profile"
+    ]

@@ -46,6 +46,9 @@ def main(argv: Optional[Sequence[str]] = None, session_factory: Callable[..., An
         session = session_factory(region_name=region, profile_name=args.profile)
         if not session.region_name:
             raise UsageError("no AWS region: pass --region or set aws:region in the stack's config")
+        if session.get_credentials() is None:
+            # One line for the setup problem, not one failed check per resource.
+            raise UsageError("no AWS credentials found: run `aws configure`, set AWS_PROFILE or pass --profile")
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
