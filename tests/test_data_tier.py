@@ -8,6 +8,7 @@ from tests.harness import run_stack
 
 INSTANCE = "aws:rds/instance:Instance"
 FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 SECRET_KEYS = ("password", "masterpassword", "secretstring", "passwordwo")
 
 
@@ -62,3 +63,30 @@ def test_database_sits_in_isolated_subnets_and_the_file_system_in_private_ones(s
     # One alarm topic for the whole data tier (the web servers' scaling events have their own).
     assert len([t for t in result.of_type("aws:sns/topic:Topic") if t.name.startswith(("shop-db", "shop-files"))]) == 1
     assert result.outputs["dbSecretArn"].startswith("arn:aws:secretsmanager:")
+
+
+def plain_occurrences(value: Any, secrets: list[str], path: str = "") -> list[str]:
+    """Paths where a secret value appears in plain text (outside Pulumi's secret wrapper)."""
+    if isinstance(value, dict) and value.get("4dabf18193072939515e22adb298388d") == SECRET_SIG:
+        return []
+    if isinstance(value, str):
+        return [path] if any(secret in value for secret in secrets) else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in plain_occurrences(v, secrets, f"{path}.{k}")]
+    if isinstance(value, (list, tuple)):
+        return [p for i, v in enumerate(value) for p in plain_occurrences(v, secrets, f"{path}[{i}]")]
+    return []
+
+
+def test_no_generated_secret_appears_in_plain_text_in_any_input() -> None:
+    # With a read replica the database password is generated too (RDS cannot replicate a managed one).
+    result = run_stack("prod", overrides={"awsinaction:dbReplicaInstanceClass": "db.t4g.small"})
+    secrets = [r.state["result"] for r in result.of_type("random:index/randomPassword:RandomPassword")]
+    assert len(secrets) == 2, "the origin-verify header value and the database password"
+    leaks = {r.name: found for r in result.resources if (found := plain_occurrences(r.inputs, secrets))}
+    assert leaks == {}
+
+
+def test_plain_occurrences_finds_a_leak() -> None:
+    assert plain_occurrences({"a": [{"b": "x-s3cr3t-y"}]}, ["s3cr3t"]) == [".a[0].b"]
+    assert plain_occurrences({"a": {"4dabf18193072939515e22adb298388d": SECRET_SIG, "value": "s3cr3t"}}, ["s3cr3t"]) == []

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from components.network import NatStrategy, Network, NetworkArgs
-from tests.harness import children_of, depends_on, is_known, port_in, run, world_open_ingress
+from tests.harness import children_of, depends_on, port_in, run, world_open_ingress
 
 SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE = "aws:ec2/route:Route"
@@ -173,15 +173,20 @@ def test_every_taggable_child_is_tagged_and_parented(preview: bool) -> None:
 
 def test_outputs_are_ordered_by_az() -> None:
     holder: dict[str, Network] = {}
+    outputs: dict[str, object] = {}
 
     def program() -> None:
-        holder["net"] = Network("net", NetworkArgs(cidr_block="10.0.0.0/16", az_count=2))
+        network = holder["net"] = Network("net", NetworkArgs(cidr_block="10.0.0.0/16", az_count=3, nat_strategy="one_per_az"))
+        for name in ("public_subnet_ids", "private_subnet_ids", "isolated_subnet_ids", "nat_gateway_ids", "availability_zones"):
+            getattr(network, name).apply(lambda value, name=name: outputs.__setitem__(name, value))
 
     result = run(program)
-    network = holder["net"]
-    assert network.zone_names == ["us-east-1a", "us-east-1b"]
-    subnet_ids = {r.id for r in result.of_type(SUBNET)}
-    assert is_known(next(iter(subnet_ids)))
+    zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    assert holder["net"].zone_names == zones and outputs["availability_zones"] == zones
+    for tier in ("public", "private", "isolated"):
+        expected = [result.named(f"net-{tier}-{az}", SUBNET).id for az in zones]
+        assert outputs[f"{tier}_subnet_ids"] == expected
+    assert outputs["nat_gateway_ids"] == [result.named(f"net-nat-{az}", NAT_GATEWAY).id for az in zones]
 
 
 @pytest.mark.parametrize(

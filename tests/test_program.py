@@ -85,3 +85,10 @@ def test_automations_are_wired_when_enabled(preview: bool) -> None:
     if not preview:
         assert check.inputs["environment"]["variables"]["site"] == result.outputs["siteUrl"] + "/"
         assert {"healthCheckFunctionName", "ownerTaggerFunctionName"} <= set(result.outputs)
+
+
+def test_the_suite_has_no_network_beyond_the_loopback() -> None:
+    import socket
+
+    with pytest.raises(OSError, match="network access in a test"):
+        socket.create_connection(("198.51.100.1", 443), timeout=1)
