@@ -30,8 +30,10 @@ from .database_checks import (
     check_zones,
     engine_version,
     final_snapshot_identifier,
+    instance_identifier,
     parameter_group_family,
 )
+from .network import LOG_RETENTION_DAYS
 from .tags import resource_tags
 
 __all__ = ["DATABASE_ALARMS", "Database", "DatabaseArgs", "DatabaseEngine", "check_subnet_ids", "validate_database_args"]
@@ -139,6 +141,8 @@ class DatabaseArgs:
     """Instance class of a read replica; none when unset (default none). Needs backup_retention_days > 0."""
     alarm_topic_arn: Optional[pulumi.Input[str]] = None
     """SNS topic for the alarms (default: an encrypted topic created by the component)."""
+    log_retention_days: Optional[int] = 30
+    """Days CloudWatch keeps the exported database logs; a value CloudWatch accepts (default 30)."""
     tags: Optional[dict[str, str]] = None
     """Extra tags for every resource (default none)."""
 
@@ -162,6 +166,8 @@ def validate_database_args(args: DatabaseArgs) -> None:
     check_backup_retention(args.backup_retention_days, "backup_retention_days")
     check_windows(args.backup_window, args.maintenance_window, "maintenance_window")
     check_replica(args.replica_instance_class, args.backup_retention_days, "replica_instance_class")
+    if args.log_retention_days not in LOG_RETENTION_DAYS:
+        raise ValueError(f"log_retention_days: {args.log_retention_days!r} is not a CloudWatch retention; use one of {LOG_RETENTION_DAYS}")
 
 
 def check_subnet_ids(ids: list[str], zones: list[str]) -> list[str]:
@@ -240,8 +246,10 @@ class Database(pulumi.ComponentResource):
         )
         keep_backups = not args.skip_final_snapshot
         max_storage = args.max_allocated_storage_gb if args.max_allocated_storage_gb > args.allocated_storage_gb else 0
+        identifier = instance_identifier(pulumi.get_project(), pulumi.get_stack(), name)
         primary = aws.rds.Instance(
             f"{name}-db",
+            identifier=identifier,
             engine=engine.value,
             engine_version=engine_version(engine, args.engine_version),
             instance_class=args.instance_class,
@@ -270,7 +278,14 @@ class Database(pulumi.ComponentResource):
             # Keep the automated backups after deletion whenever a final snapshot is kept too.
             delete_automated_backups=not keep_backups,
             tags=self._tags(f"{name}-db"),
-            opts=pulumi.ResourceOptions(parent=self, protect=bool(args.protect)),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=bool(args.protect),
+                # RDS would create the exported log groups without a retention: they exist first, with one.
+                depends_on=self._log_groups(f"{name}-db", identifier),
+                # A fixed identifier cannot exist twice: a replacement deletes the old instance first.
+                delete_before_replace=True,
+            ),
         )
         topic_arn = args.alarm_topic_arn
         if topic_arn is None:
@@ -354,6 +369,19 @@ class Database(pulumi.ComponentResource):
         )
         return secret.arn
 
+    def _log_groups(self, name: str, identifier: str) -> list[pulumi.Resource]:
+        """The log groups RDS exports this instance's logs to, created beforehand with a retention."""
+        return [
+            aws.cloudwatch.LogGroup(
+                f"{name}-{log}-logs",
+                name=f"/aws/rds/instance/{identifier}/{log}",
+                retention_in_days=self._args.log_retention_days,
+                tags=self._tags(f"{name}-{log}-logs"),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for log in ENGINES[DatabaseEngine(self._args.engine)].log_exports
+        ]
+
     def _replica(
         self,
         primary: aws.rds.Instance,
@@ -363,8 +391,10 @@ class Database(pulumi.ComponentResource):
         topic_arn: pulumi.Input[str],
     ) -> aws.rds.Instance:
         name, args = f"{self._name}-db-replica", self._args
+        identifier = instance_identifier(pulumi.get_project(), pulumi.get_stack(), name)
         replica = aws.rds.Instance(
             name,
+            identifier=identifier,
             # Same region: the identifier places the replica in the primary's subnet group; engine,
             # storage encryption, user and database name are inherited and may not be set.
             replicate_source_db=primary.identifier,
@@ -383,7 +413,7 @@ class Database(pulumi.ComponentResource):
             # RDS takes no final snapshot of a replica; the primary holds the data.
             skip_final_snapshot=True,
             tags=self._tags(name),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=self._log_groups(name, identifier), delete_before_replace=True),
         )
         create_alarms(
             name, "Database", args.tags, self, "AWS/RDS", {"DBInstanceIdentifier": replica.identifier}, DATABASE_ALARMS, topic_arn

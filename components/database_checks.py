@@ -237,6 +237,18 @@ def check_security_group_ids(values: Sequence[object], argument: str) -> None:
         raise ValueError(f"{argument}: {plain!r} lists a security group twice")
 
 
+def instance_identifier(project: str, stack: str, name: str) -> str:
+    """A deterministic, valid RDS instance identifier: <project>-<stack>-<name>, at most 63 characters.
+
+    Known before the instance exists, so its log groups can be created first with a retention.
+    """
+    raw = f"{project}-{stack}-{name}".lower()
+    cleaned = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", raw)).strip("-")
+    if not cleaned or not cleaned[0].isalpha():
+        cleaned = f"db-{cleaned}".rstrip("-")
+    return cleaned[:63].rstrip("-")
+
+
 def final_snapshot_identifier(name: str, stack: str) -> str:
     """A deterministic, valid final snapshot name: <stack>-<name>-final, lower case, letters/digits/single hyphens."""
     raw = f"{stack}-{name}-final".lower()

@@ -320,6 +320,7 @@ def test_every_taggable_child_is_tagged_and_parented(preview: bool) -> None:
 
 
 BAD_ARGS = [
+    ({"log_retention_days": 10}, r"^log_retention_days: 10 is not a CloudWatch retention"),
     ({"replica_instance_class": "db.t4g.micro", "backup_retention_days": 0},
      r"^replica_instance_class: 'db.t4g.micro' asks for a read replica, but the primary keeps no backups"),
     ({"availability_zones": ["us-east-1a"], "subnet_ids": ["subnet-1"]},
@@ -374,3 +375,25 @@ def test_subnet_check_used_for_outputs_refuses_mismatches() -> None:
     assert check_subnet_ids(ISOLATED, ZONES) == ISOLATED
     with pytest.raises(ValueError, match=r"^subnet_ids: 1 subnets for 2 availability zones"):
         check_subnet_ids(ISOLATED[:1], ZONES)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_exported_logs_land_in_log_groups_with_a_retention_created_first(preview: bool, profile: str) -> None:
+    result = run(build(log_retention_days=14, **PROFILES[profile]), preview)
+    groups = result.of_type("aws:cloudwatch/logGroup:LogGroup")
+    for instance in result.of_type(INSTANCE):
+        identifier = instance.inputs["identifier"]
+        assert identifier.startswith("test-test-db")
+        mine = {g.inputs["name"]: g for g in groups if g.inputs["name"].startswith(f"/aws/rds/instance/{identifier}/")}
+        assert set(mine) == {f"/aws/rds/instance/{identifier}/{log}" for log in instance.inputs["enabledCloudwatchLogsExports"]}
+        assert all(g.inputs["retentionInDays"] == 14 and depends_on(result, instance, g) for g in mine.values())
+
+
+def test_instance_identifiers_are_deterministic_and_valid() -> None:
+    from components.database_checks import instance_identifier
+
+    assert instance_identifier("awsinaction", "prod", "shop-db") == "awsinaction-prod-shop-db"
+    assert instance_identifier("My_Project", "dev", "9db--x") == "my-project-dev-9db-x"
+    assert instance_identifier("1", "2", "3") == "db-1-2-3"
+    long = instance_identifier("p" * 40, "s" * 40, "n")
+    assert len(long) <= 63 and not long.endswith("-")
