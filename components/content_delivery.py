@@ -320,18 +320,31 @@ class ContentDelivery(pulumi.ComponentResource):
             tags=self._tags(name),
             parent=self,
             expire_after_days=self._args.log_retention_days,
+            # The statements CloudWatch Logs documents for vended-log delivery; with them in place it adds
+            # none of its own at CreateDelivery, so Pulumi sees no drift.
             policy_statements=lambda arn: [
                 {
-                    "Sid": "AllowLogDelivery",
+                    "Sid": "AWSLogDeliveryWrite",
                     "Effect": "Allow",
                     "Principal": {"Service": "delivery.logs.amazonaws.com"},
                     "Action": "s3:PutObject",
-                    "Resource": arn.apply(lambda a: f"{a}/AWSLogs/{account}/CloudFront/*"),
+                    "Resource": arn.apply(lambda a: f"{a}/AWSLogs/{account}/*"),
+                    "Condition": {
+                        "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account},
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{CLOUDFRONT_REGION}:{account}:*"},
+                    },
+                },
+                {
+                    "Sid": "AWSLogDeliveryAclCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                    "Action": "s3:GetBucketAcl",
+                    "Resource": arn,
                     "Condition": {
                         "StringEquals": {"aws:SourceAccount": account},
-                        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{CLOUDFRONT_REGION}:{account}:delivery-source:*"},
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:{CLOUDFRONT_REGION}:{account}:*"},
                     },
-                }
+                },
             ],
         )
         source = aws.cloudwatch.LogDeliverySource(

@@ -154,3 +154,18 @@ def test_bad_arguments_are_refused(overrides: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message) as raised:
         run(build(**overrides))
     assert raised.value.registered == []  # type: ignore[attr-defined]
+
+
+def test_log_bucket_policy_is_the_documented_vended_logs_policy() -> None:
+    result = run(build(logging_enabled=True))
+    documents = [json.loads(p.inputs["policy"]) for p in result.of_type(POLICY)]
+    [logs] = [d for d in documents if any(s.get("Sid") == "AWSLogDeliveryWrite" for s in d["Statement"])]
+    by_sid = {s.get("Sid"): s for s in logs["Statement"]}
+    assert set(by_sid) == {"DenyInsecureTransport", "AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck"}
+    write, acl = by_sid["AWSLogDeliveryWrite"], by_sid["AWSLogDeliveryAclCheck"]
+    assert write["Resource"].endswith("/AWSLogs/123456789012/*") and write["Action"] == "s3:PutObject"
+    assert write["Condition"]["StringEquals"] == {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": "123456789012"}
+    assert acl["Action"] == "s3:GetBucketAcl" and not acl["Resource"].endswith("*")
+    for statement in (write, acl):
+        assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+        assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*"}
