@@ -164,3 +164,10 @@ def test_a_crash_exits_2_not_1_and_keeps_its_traceback(tmp_path: Path, capsys: p
     assert main(["check", "--stack", "test", "--project", str(project)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" in err and "TypeError: a bug" in err and err.splitlines()[-1] == "error: the check crashed (traceback above)"
+
+
+def test_a_stack_file_with_a_yaml_error_exits_2_naming_the_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    project = tiny_project(tmp_path, "")
+    (project / "Pulumi.test.yaml").write_text("config:\n  aws:region: us-east-1\n  tiny:list: [a\n")
+    assert main(["check", "--stack", "test", "--project", str(project)]) == 2
+    assert capsys.readouterr().err.splitlines() == ["error: Pulumi.test.yaml line 4: expected ',' or ']', but got '<stream end>'"]

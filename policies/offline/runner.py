@@ -120,7 +120,7 @@ def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
     if not stack_file.is_file():
         stacks = ", ".join(sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml")))
         raise FileNotFoundError(f"{stack_file} does not exist; stacks here: {stacks or 'none'}")
-    project_doc = yaml.safe_load(project_file.read_text()) or {}
+    project_doc = _read_yaml(project_file)
     project = project_doc["name"]
     values: dict[str, Any] = {}
     for key, declaration in (project_doc.get("config") or {}).items():
@@ -128,13 +128,27 @@ def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
         if isinstance(declaration, Mapping) and "default" in declaration:
             values[full_key] = declaration["default"]
     secret_keys: list[str] = []
-    for key, value in ((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}).items():
+    for key, value in (_read_yaml(stack_file).get("config") or {}).items():
         full_key = key if ":" in key else f"{project}:{key}"
         if isinstance(value, Mapping) and set(value) == {"secure"}:
             secret_keys.append(full_key)
             value = "mock-secret-value"
         values[full_key] = value
     return StackConfig(project=project, values=values, secret_keys=secret_keys)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping; a syntax error becomes one line naming the file, the line and the problem."""
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "is not valid YAML"
+        raise yaml.YAMLError(f"{path.name}{where}: {problem}") from None
+    if not isinstance(document, dict):
+        raise yaml.YAMLError(f"{path.name}: expected a mapping with a config: section")
+    return document
 
 
 @contextmanager
