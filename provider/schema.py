@@ -166,6 +166,8 @@ def main(argv: list[str]) -> int:
             return 0
     for problem in problems:
         print(problem, file=sys.stderr)
+    if not problems:
+        print(f"{SCHEMA_FILE.relative_to(REPO)} is current ({json.loads(SCHEMA_FILE.read_text()).get('version', '?')})")
     return 1 if problems else 0
 
 

@@ -171,3 +171,17 @@ def test_a_stack_file_with_a_yaml_error_exits_2_naming_the_file_and_line(tmp_pat
     (project / "Pulumi.test.yaml").write_text("config:\n  aws:region: us-east-1\n  tiny:list: [a\n")
     assert main(["check", "--stack", "test", "--project", str(project)]) == 2
     assert capsys.readouterr().err.splitlines() == ["error: Pulumi.test.yaml line 4: expected ',' or ']', but got '<stream end>'"]
+
+
+def test_without_a_pack_config_each_policy_uses_its_defaults(tmp_path: Path) -> None:
+    body = (
+        "import pulumi_aws as aws\n"
+        "aws.autoscaling.Group('web', min_size=1, max_size=11, vpc_zone_identifiers=['subnet-a', 'subnet-b'],\n"
+        "                      launch_template={'id': 'lt-1', 'version': '$Latest'})\n"
+    )
+    project = tiny_project(tmp_path, body)
+    result = run_check(project, "test")
+    assert result.config_file is None
+    violations = [v for v in result.violations if v.policy == "asg-max-size"]
+    assert [v.level for v in violations] == ["mandatory"], "the default enforcement level"
+    assert "above this stack's cap of 10" in violations[0].message, "the schema default cap"

@@ -8,21 +8,12 @@ import yaml
 from settings import ConfigError, load_settings
 from tests.harness import REPO
 
-DATA_CONFIG: dict[str, dict[str, Any]] = {
-    # The lines the dev and prod stack files carry (README: config table).
-    "dev": {"dbMultiAz": False, "dbDeletionProtection": False, "dbSkipFinalSnapshot": True, "dbBackupRetentionDays": 1,
-            "efsBackup": "policy", "protectStatefulResources": False},
-    "prod": {"dbMultiAz": True, "dbDeletionProtection": True, "dbSkipFinalSnapshot": False, "dbBackupRetentionDays": 14,
-             "efsBackup": "aws_backup", "protectStatefulResources": True},
-}
-"""Data-tier config of each committed stack (added to the stack files by the lead; merged here until then)."""
-
 
 def stack_raw(stack: str) -> dict[str, Any]:
-    """The committed stack's awsinaction keys with the data-tier lines above on top."""
+    """The committed stack file's awsinaction keys, short names."""
     config = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
     raw = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("awsinaction:")}
-    return {**raw, **DATA_CONFIG[stack]}
+    return raw
 
 
 def test_defaults_are_highly_available_and_lose_nothing() -> None:
