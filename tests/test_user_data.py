@@ -200,3 +200,11 @@ def test_wordpress_parameters_are_validated_and_quoted() -> None:
 def test_unusable_application_bootstraps_are_refused(app: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         render_web_user_data(values(app_bootstrap=app))
+
+
+def test_the_credentials_refresh_script_passes_shellcheck_too() -> None:
+    script = render_web_user_data(values())
+    inner = script.split("<<'CREDENTIALS'\n", 1)[1].split("\nCREDENTIALS\n", 1)[0]
+    assert inner.startswith("#!/bin/bash") and "get-secret-value" in inner
+    result = shellcheck(inner)
+    assert result.returncode == 0, result.stdout
