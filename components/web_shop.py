@@ -108,7 +108,7 @@ def validate_web_shop_args(args: WebShopArgs) -> None:
     validate_file_system_args(dataclasses.replace(args.file_system, vpc_id=_PLACEHOLDER, subnet_ids=ids, availability_zones=zones))
     validate_database_args(dataclasses.replace(args.database, vpc_id=_PLACEHOLDER, subnet_ids=ids, availability_zones=zones))
     validate_content_delivery_args(dataclasses.replace(args.content_delivery, origin_domain_name=_PLACEHOLDER))
-    validate_web_fleet_args(_fleet_wiring(args.web_fleet, **{k: _PLACEHOLDER for k in _FLEET_WIRING}))
+    validate_web_fleet_args(dataclasses.replace(args.web_fleet, **dict.fromkeys(_FLEET_WIRING, _PLACEHOLDER)))
     check_origin(args)
     if args.web_fleet.app_bootstrap is None and DatabaseEngine(args.database.engine) != DatabaseEngine.MYSQL:
         raise ValueError(
@@ -151,10 +151,6 @@ _FLEET_WIRING = (
     "database_secret_arn",
     "database_host",
 )
-
-
-def _fleet_wiring(fleet: WebFleetArgs, **wiring: Any) -> WebFleetArgs:
-    return dataclasses.replace(fleet, **wiring)
 
 
 class WebShop(pulumi.ComponentResource):
@@ -254,7 +250,7 @@ class WebShop(pulumi.ComponentResource):
         )
         fleet = WebFleet(
             f"{name}-web",
-            _fleet_wiring(
+            dataclasses.replace(
                 args.web_fleet,
                 vpc_id=net.vpc_id,
                 vpc_cidr=net.vpc_cidr,
