@@ -15,6 +15,7 @@ from ._args import coerce_args, require
 from .alarms import AlarmSpec, create_alarms, encrypted_alarm_topic
 from .database_checks import (
     ENGINES,
+    IDENTIFIER_SUFFIX_LENGTH,
     DatabaseEngine,
     check_allocated_storage,
     check_backup_retention,
@@ -238,7 +239,8 @@ class Database(pulumi.ComponentResource):
         self_managed = bool(args.replica_instance_class)
         password = random.RandomPassword(f"{name}-db-password", length=32, special=False, opts=child) if self_managed else None
         credentials: dict = (
-            # Write-only: sent to RDS, never read back into state (the random value is an encrypted state secret).
+            # Write-only: RDS never returns it, and Pulumi keeps it (and the random value) only as encrypted secrets.
+            # The RandomPassword has no keepers, so it never changes and version 1 stays right.
             {"password_wo": password.result, "password_wo_version": 1}
             if password is not None
             # RDS generates the password, keeps it in Secrets Manager and rotates it: it never passes through config or state.
@@ -246,7 +248,9 @@ class Database(pulumi.ComponentResource):
         )
         keep_backups = not args.skip_final_snapshot
         max_storage = args.max_allocated_storage_gb if args.max_allocated_storage_gb > args.allocated_storage_gb else 0
-        identifier = instance_identifier(pulumi.get_project(), pulumi.get_stack(), name)
+        suffix = random.RandomId(f"{name}-db-id", byte_length=IDENTIFIER_SUFFIX_LENGTH // 2, opts=child)
+        self._suffix = suffix.hex
+        identifier = self._identifier(name)
         primary = aws.rds.Instance(
             f"{name}-db",
             identifier=identifier,
@@ -274,7 +278,7 @@ class Database(pulumi.ComponentResource):
             enabled_cloudwatch_logs_exports=list(profile.log_exports),
             deletion_protection=args.deletion_protection,
             skip_final_snapshot=args.skip_final_snapshot,
-            final_snapshot_identifier=final_snapshot_identifier(name, pulumi.get_stack()) if keep_backups else None,
+            final_snapshot_identifier=identifier.apply(final_snapshot_identifier) if keep_backups else None,
             # Keep the automated backups after deletion whenever a final snapshot is kept too.
             delete_automated_backups=not keep_backups,
             tags=self._tags(f"{name}-db"),
@@ -369,12 +373,17 @@ class Database(pulumi.ComponentResource):
         )
         return secret.arn
 
-    def _log_groups(self, name: str, identifier: str) -> list[pulumi.Resource]:
+    def _identifier(self, name: str) -> pulumi.Output[str]:
+        """The RDS identifier of one of this component's instances: readable, and unique through the random suffix."""
+        project, stack = pulumi.get_project(), pulumi.get_stack()
+        return self._suffix.apply(lambda suffix: instance_identifier(project, stack, name, suffix))
+
+    def _log_groups(self, name: str, identifier: pulumi.Output[str]) -> list[pulumi.Resource]:
         """The log groups RDS exports this instance's logs to, created beforehand with a retention."""
         return [
             aws.cloudwatch.LogGroup(
                 f"{name}-{log}-logs",
-                name=f"/aws/rds/instance/{identifier}/{log}",
+                name=identifier.apply(lambda i, log=log: f"/aws/rds/instance/{i}/{log}"),
                 retention_in_days=self._args.log_retention_days,
                 tags=self._tags(f"{name}-{log}-logs"),
                 opts=pulumi.ResourceOptions(parent=self),
@@ -391,7 +400,7 @@ class Database(pulumi.ComponentResource):
         topic_arn: pulumi.Input[str],
     ) -> aws.rds.Instance:
         name, args = f"{self._name}-db-replica", self._args
-        identifier = instance_identifier(pulumi.get_project(), pulumi.get_stack(), name)
+        identifier = self._identifier(name)
         replica = aws.rds.Instance(
             name,
             identifier=identifier,

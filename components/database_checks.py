@@ -237,22 +237,24 @@ def check_security_group_ids(values: Sequence[object], argument: str) -> None:
         raise ValueError(f"{argument}: {plain!r} lists a security group twice")
 
 
-def instance_identifier(project: str, stack: str, name: str) -> str:
-    """A deterministic, valid RDS instance identifier: <project>-<stack>-<name>, at most 63 characters.
+IDENTIFIER_SUFFIX_LENGTH = 6
+"""Hex characters of the random suffix that makes each instance's identifier unique in the account."""
 
-    Known before the instance exists, so its log groups can be created first with a retention.
+
+def instance_identifier(project: str, stack: str, name: str, suffix: str) -> str:
+    """A valid RDS instance identifier, <project>-<stack>-<name>-<suffix>, at most 63 characters.
+
+    The random suffix keeps two stacks of the same name (two developers' dev) and a primary with its
+    replica apart after truncation; the name is known before the instance exists, so its log groups can
+    be created first with a retention.
     """
     raw = f"{project}-{stack}-{name}".lower()
     cleaned = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", raw)).strip("-")
     if not cleaned or not cleaned[0].isalpha():
         cleaned = f"db-{cleaned}".rstrip("-")
-    return cleaned[:63].rstrip("-")
+    return f"{cleaned[: 62 - len(suffix)].rstrip('-')}-{suffix}"
 
 
-def final_snapshot_identifier(name: str, stack: str) -> str:
-    """A deterministic, valid final snapshot name: <stack>-<name>-final, lower case, letters/digits/single hyphens."""
-    raw = f"{stack}-{name}-final".lower()
-    cleaned = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", raw)).strip("-")
-    if not cleaned or not cleaned[0].isalpha():
-        cleaned = f"db-{cleaned}".rstrip("-")
-    return cleaned[:255].rstrip("-")
+def final_snapshot_identifier(instance_identifier: str) -> str:
+    """The final snapshot of an instance: deterministic for the instance, different for its successor."""
+    return f"{instance_identifier}-final"

@@ -30,8 +30,12 @@ ROOT_DEVICE = "/dev/xvda"
 """Root device name of the Amazon Linux 2023 AMIs."""
 WAIT_FOR_CAPACITY_TIMEOUT = "15m"
 """How long `pulumi up` waits for the group to reach its size: the bootstrap installs packages first."""
-INSTANCE_REFRESH_MIN_HEALTHY_PERCENT = 90
-"""An instance refresh replaces instances a few at a time, keeping at least this share in service."""
+INSTANCE_REFRESH_MIN_HEALTHY_PERCENT = 100
+"""An instance refresh launches each replacement before it terminates an old server: capacity never drops."""
+INSTANCE_REFRESH_MAX_HEALTHY_PERCENT = 200
+"""Up to twice the capacity during a refresh; AWS allows at most 100 points between the two percentages."""
+REFRESH_WARMUP_SECONDS = 600
+"""A refreshed server counts as ready only after this long: its first boot installs and configures WordPress."""
 SCALING_NOTIFICATIONS = [
     "autoscaling:EC2_INSTANCE_LAUNCH",
     "autoscaling:EC2_INSTANCE_TERMINATE",
@@ -563,9 +567,8 @@ class WebFleet(pulumi.ComponentResource):
                 "strategy": "Rolling",
                 "preferences": {
                     "min_healthy_percentage": INSTANCE_REFRESH_MIN_HEALTHY_PERCENT,
-                    # Launch the replacement before terminating: a one-server dev group never goes dark.
-                    "max_healthy_percentage": 200,
-                    "instance_warmup": str(args.instance_warmup_seconds),
+                    "max_healthy_percentage": INSTANCE_REFRESH_MAX_HEALTHY_PERCENT,
+                    "instance_warmup": str(max(args.instance_warmup_seconds, REFRESH_WARMUP_SECONDS)),
                     "skip_matching": True,
                 },
             },

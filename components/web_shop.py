@@ -129,6 +129,18 @@ def check_origin(args: WebShopArgs) -> None:
         raise ValueError(f"origin_domain_name: {origin!r} needs load_balancer.certificate_arn, a certificate that covers it")
     if origin and not args.content_delivery.hosted_zone_id:
         raise ValueError(f"origin_domain_name: {origin!r} needs content_delivery.hosted_zone_id for its alias record")
+    check_origin_in_zone(origin, args.content_delivery.domain_name, "origin_domain_name", "content_delivery.domain_name")
+
+
+def check_origin_in_zone(origin: Optional[str], domain: Optional[str], argument: str, domain_argument: str) -> None:
+    """The origin's alias goes into the site's hosted zone, so it must be a name in that zone's domain."""
+    if not origin:
+        return
+    parent = domain.split(".", 1)[1] if domain and "." in domain else None
+    if parent is None or not (origin == domain or origin.endswith(f".{parent}")):
+        raise ValueError(
+            f"{argument}: {origin!r} must be a name in the hosted zone of {domain_argument} ({domain!r}), e.g. origin.{domain}"
+        )
 
 
 def _zones_of(network: Optional[NetworkArgs]) -> list[str]:

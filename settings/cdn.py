@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from components.content_delivery import PriceClass
+from components.web_shop import check_origin_in_zone
 
 from .schema import Key, matches, one_of
 
@@ -82,6 +83,7 @@ def build(values: Mapping[str, Any], key: Any) -> CdnSettings:
         )
     if origin and not (certificate and values["hostedZoneId"]):
         raise ValueError(f"{key('originDomainName')}: {origin!r} needs {key('certificateArn')} (covering it) and {key('hostedZoneId')}")
+    check_origin_in_zone(origin, values["domainName"], key("originDomainName"), key("domainName"))
     return CdnSettings(
         price_class=values["cdnPriceClass"],
         static_path_pattern=values["staticPathPattern"],

@@ -1,6 +1,7 @@
 """Database component: private, encrypted, TLS only, managed password, backups, no data lost on delete, alarms."""
 
 import json
+import re
 from typing import Any
 
 import pulumi
@@ -28,8 +29,14 @@ OPS_SG = "sg-0fedcba9876543210"
 PROFILES: dict[str, dict[str, Any]] = {
     "dev": {"multi_az": False, "deletion_protection": False, "skip_final_snapshot": True, "backup_retention_days": 1, "protect": False},
     "prod": {"multi_az": True, "deletion_protection": True, "skip_final_snapshot": False, "backup_retention_days": 14, "protect": True},
-    "prod-replica": {"multi_az": True, "deletion_protection": True, "skip_final_snapshot": False, "backup_retention_days": 14,
-                     "protect": True, "replica_instance_class": "db.t4g.small"},
+    "prod-replica": {
+        "multi_az": True,
+        "deletion_protection": True,
+        "skip_final_snapshot": False,
+        "backup_retention_days": 14,
+        "protect": True,
+        "replica_instance_class": "db.t4g.small",
+    },
 }
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 SENSITIVE_KEYS = {"password", "passwordwo", "masterpassword", "secretstring"}
@@ -53,8 +60,12 @@ def plain_sensitive_inputs(value: Any, path: str = "") -> list[str]:
 
 
 def database_args(**overrides: Any) -> DatabaseArgs:
-    values: dict[str, Any] = {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ISOLATED, "availability_zones": ZONES,
-                              "client_security_group_ids": [WEB_SG]}
+    values: dict[str, Any] = {
+        "vpc_id": "vpc-0123456789abcdef0",
+        "subnet_ids": ISOLATED,
+        "availability_zones": ZONES,
+        "client_security_group_ids": [WEB_SG],
+    }
     values.update(overrides)
     return DatabaseArgs(**values)
 
@@ -192,7 +203,9 @@ def test_prod_loses_nothing_on_delete(preview: bool) -> None:
     assert db.protect is True
     assert db.inputs["deletionProtection"] is True
     assert db.inputs["skipFinalSnapshot"] is False
-    assert db.inputs["finalSnapshotIdentifier"] == "test-db-final"
+    if not preview:  # derived from the identifier, which carries a random suffix
+        assert db.inputs["finalSnapshotIdentifier"] == f"{db.inputs['identifier']}-final"
+        assert re.fullmatch(r"test-test-db-[0-9a-f]{6}-final", db.inputs["finalSnapshotIdentifier"])
     assert db.inputs["deleteAutomatedBackups"] is False
 
 
@@ -233,8 +246,11 @@ def test_dev_has_no_replica(preview: bool) -> None:
 
 
 def alarms_by_metric(result: MockRun, instance_name: str) -> dict[str, Any]:
-    return {a.inputs["metricName"]: a for a in result.of_type(ALARM) if a.name.startswith(f"{instance_name}-")
-            and not a.name.startswith(f"{instance_name}-replica-")}
+    return {
+        a.inputs["metricName"]: a
+        for a in result.of_type(ALARM)
+        if a.name.startswith(f"{instance_name}-") and not a.name.startswith(f"{instance_name}-replica-")
+    }
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -313,7 +329,11 @@ def test_every_taggable_child_is_tagged_and_parented(preview: bool) -> None:
     component = result.one("awsinaction:index:Database")
     children = children_of(result, component.urn)
     assert len(children) == len(result.resources) - 1
-    untaggable = {"random:index/randomPassword:RandomPassword", "aws:secretsmanager/secretVersion:SecretVersion"}
+    untaggable = {
+        "random:index/randomPassword:RandomPassword",
+        "random:index/randomId:RandomId",
+        "aws:secretsmanager/secretVersion:SecretVersion",
+    }
     for child in [c for c in children if c.type not in untaggable]:  # every other type the component creates takes tags
         assert child.inputs["tags"]["Component"] == "Database", child.name
         assert child.inputs["tags"]["Name"] == child.name, child.name
@@ -321,12 +341,18 @@ def test_every_taggable_child_is_tagged_and_parented(preview: bool) -> None:
 
 BAD_ARGS = [
     ({"log_retention_days": 10}, r"^log_retention_days: 10 is not a CloudWatch retention"),
-    ({"replica_instance_class": "db.t4g.micro", "backup_retention_days": 0},
-     r"^replica_instance_class: 'db.t4g.micro' asks for a read replica, but the primary keeps no backups"),
-    ({"availability_zones": ["us-east-1a"], "subnet_ids": ["subnet-1"]},
-     r"^availability_zones: \['us-east-1a'\] covers 1 AZ; Multi-AZ needs a standby"),
-    ({"availability_zones": ["us-east-1a"], "subnet_ids": ["subnet-1"], "multi_az": False},
-     r"^availability_zones: .* RDS refuses a DB subnet group covering fewer than 2 AZs"),
+    (
+        {"replica_instance_class": "db.t4g.micro", "backup_retention_days": 0},
+        r"^replica_instance_class: 'db.t4g.micro' asks for a read replica, but the primary keeps no backups",
+    ),
+    (
+        {"availability_zones": ["us-east-1a"], "subnet_ids": ["subnet-1"]},
+        r"^availability_zones: \['us-east-1a'\] covers 1 AZ; Multi-AZ needs a standby",
+    ),
+    (
+        {"availability_zones": ["us-east-1a"], "subnet_ids": ["subnet-1"], "multi_az": False},
+        r"^availability_zones: .* RDS refuses a DB subnet group covering fewer than 2 AZs",
+    ),
     ({"availability_zones": ["us-east-1a", "us-east-1a"]}, r"^availability_zones: .* names an availability zone twice"),
     ({"subnet_ids": ["subnet-1", "subnet-2", "subnet-3"]}, r"^subnet_ids: 3 subnets for 2 availability zones"),
     ({"backup_retention_days": 36}, r"^backup_retention_days: 36 is outside 0\.\.35 days"),
@@ -335,15 +361,19 @@ BAD_ARGS = [
     ({"engine_version": "5.7"}, r"^engine_version: '5\.7' is not a supported mysql version"),
     ({"engine": "postgres", "engine_version": "9.6"}, r"^engine_version: '9\.6' is not a supported postgres version"),
     ({"max_allocated_storage_gb": 10}, r"^max_allocated_storage_gb: 10 is outside 20\.\.65536 GiB"),
-    ({"allocated_storage_gb": 200, "max_allocated_storage_gb": 100},
-     r"^max_allocated_storage_gb: 100 GiB is below allocated_storage_gb \(200 GiB\)"),
+    (
+        {"allocated_storage_gb": 200, "max_allocated_storage_gb": 100},
+        r"^max_allocated_storage_gb: 100 GiB is below allocated_storage_gb \(200 GiB\)",
+    ),
     ({"allocated_storage_gb": 5}, r"^allocated_storage_gb: 5 is outside 20\.\.65536 GiB"),
     ({"instance_class": "t3.micro"}, r"^instance_class: 't3.micro' is not an RDS instance class"),
     ({"replica_instance_class": "large"}, r"^replica_instance_class: 'large' is not an RDS instance class"),
     ({"client_security_group_ids": ["0.0.0.0/0"]}, r"^client_security_group_ids: '0\.0\.0\.0/0' is not a security group ID"),
     ({"client_security_group_ids": [WEB_SG, WEB_SG]}, r"^client_security_group_ids: .* lists a security group twice"),
-    ({"maintenance_window": "sun:05:30-sun:06:30"},
-     r"^maintenance_window: 'sun:05:30-sun:06:30' overlaps the daily backup window '05:00-06:00'"),
+    (
+        {"maintenance_window": "sun:05:30-sun:06:30"},
+        r"^maintenance_window: 'sun:05:30-sun:06:30' overlaps the daily backup window '05:00-06:00'",
+    ),
     ({"maintenance_window": "sunday 3am"}, r"^maintenance_window: 'sunday 3am' is not a window"),
     ({"backup_window": "05:00-05:10"}, r"^backup_window: '05:00-05:10' is shorter than the 30 minutes"),
     ({"port": 80}, r"^port: 80 is outside the ports RDS allows"),
@@ -363,8 +393,17 @@ def test_a_dict_of_args_works_like_the_dataclass(preview: bool) -> None:
     """The component provider host passes a dict with None for omitted inputs."""
 
     def program() -> None:
-        Database("db", {"vpc_id": "vpc-1", "subnet_ids": ISOLATED, "availability_zones": ZONES,
-                        "client_security_group_ids": [WEB_SG], "multi_az": None, "engine": None})
+        Database(
+            "db",
+            {
+                "vpc_id": "vpc-1",
+                "subnet_ids": ISOLATED,
+                "availability_zones": ZONES,
+                "client_security_group_ids": [WEB_SG],
+                "multi_az": None,
+                "engine": None,
+            },
+        )
 
     db = primary(run(program, preview))
     assert db.inputs["multiAz"] is True and db.inputs["engine"] == "mysql"
@@ -382,18 +421,17 @@ def test_exported_logs_land_in_log_groups_with_a_retention_created_first(preview
     result = run(build(log_retention_days=14, **PROFILES[profile]), preview)
     groups = result.of_type("aws:cloudwatch/logGroup:LogGroup")
     for instance in result.of_type(INSTANCE):
-        identifier = instance.inputs["identifier"]
-        assert identifier.startswith("test-test-db")
-        mine = {g.inputs["name"]: g for g in groups if g.inputs["name"].startswith(f"/aws/rds/instance/{identifier}/")}
-        assert set(mine) == {f"/aws/rds/instance/{identifier}/{log}" for log in instance.inputs["enabledCloudwatchLogsExports"]}
-        assert all(g.inputs["retentionInDays"] == 14 and depends_on(result, instance, g) for g in mine.values())
+        exports = instance.inputs["enabledCloudwatchLogsExports"]
+        mine = [g for g in groups if depends_on(result, instance, g)]
+        assert len(mine) == len(exports) and all(g.inputs["retentionInDays"] == 14 for g in mine)
+        if not preview:
+            identifier = instance.inputs["identifier"]
+            assert re.fullmatch(r"test-test-db(-db-replica)?-[0-9a-f]{6}", identifier)
+            assert {g.inputs["name"] for g in mine} == {f"/aws/rds/instance/{identifier}/{log}" for log in exports}
 
 
-def test_instance_identifiers_are_deterministic_and_valid() -> None:
-    from components.database_checks import instance_identifier
-
-    assert instance_identifier("awsinaction", "prod", "shop-db") == "awsinaction-prod-shop-db"
-    assert instance_identifier("My_Project", "dev", "9db--x") == "my-project-dev-9db-x"
-    assert instance_identifier("1", "2", "3") == "db-1-2-3"
-    long = instance_identifier("p" * 40, "s" * 40, "n")
-    assert len(long) <= 63 and not long.endswith("-")
+def test_primary_and_replica_identifiers_differ_and_share_the_random_suffix() -> None:
+    result = run(build(**PROFILES["prod-replica"]))
+    [suffix] = result.of_type("random:index/randomId:RandomId")
+    identifiers = [instance.inputs["identifier"] for instance in result.of_type(INSTANCE)]
+    assert len(set(identifiers)) == 2 and all(i.endswith(suffix.state["hex"]) for i in identifiers)

@@ -12,6 +12,7 @@ from components.database_checks import (
     backup_window_minutes,
     check_windows,
     final_snapshot_identifier,
+    instance_identifier,
     maintenance_window_minutes,
     parameter_group_family,
     windows_overlap,
@@ -36,8 +37,11 @@ def test_parameter_group_family_follows_the_major_version(engine: DatabaseEngine
 
 
 REFUSED_VERSIONS = [
-    (DatabaseEngine.MYSQL, "5.7"), (DatabaseEngine.MYSQL, "8"), (DatabaseEngine.POSTGRES, "9.6"),
-    (DatabaseEngine.POSTGRES, "8.0"), (DatabaseEngine.MYSQL, "17"),
+    (DatabaseEngine.MYSQL, "5.7"),
+    (DatabaseEngine.MYSQL, "8"),
+    (DatabaseEngine.POSTGRES, "9.6"),
+    (DatabaseEngine.POSTGRES, "8.0"),
+    (DatabaseEngine.MYSQL, "17"),
 ]
 
 
@@ -87,15 +91,20 @@ def test_windows_parse_and_wrap_over_midnight_and_the_week() -> None:
     assert windows_overlap("00:00-00:30", "sun:23:45-mon:00:15")
 
 
-@given(st.text(min_size=1, max_size=300), st.text(min_size=1, max_size=60))
-def test_final_snapshot_identifier_is_always_a_valid_deterministic_rds_name(name: str, stack: str) -> None:
-    identifier = final_snapshot_identifier(name, stack)
-    assert SNAPSHOT_NAME.fullmatch(identifier), identifier
-    assert len(identifier) <= 255
-    assert identifier == final_snapshot_identifier(name, stack)
+@given(st.text(min_size=1, max_size=60), st.text(min_size=1, max_size=60), st.text(min_size=1, max_size=300))
+def test_identifiers_are_always_valid_rds_names(project: str, stack: str, name: str) -> None:
+    identifier = instance_identifier(project, stack, name, "a1b2c3")
+    assert re.fullmatch(r"[a-z](-?[a-z0-9])*", identifier) and len(identifier) <= 63, identifier
+    assert identifier.endswith("-a1b2c3") and identifier == instance_identifier(project, stack, name, "a1b2c3")
+    snapshot = final_snapshot_identifier(identifier)
+    assert SNAPSHOT_NAME.fullmatch(snapshot) and len(snapshot) <= 255
 
 
-def test_final_snapshot_identifier_names_stack_and_component() -> None:
-    assert final_snapshot_identifier("db", "prod") == "prod-db-final"
-    assert final_snapshot_identifier("Shop_DB", "dev") == "dev-shop-db-final"
-    assert final_snapshot_identifier("db", "1st") == "db-1st-db-final"
+def test_identifiers_name_project_stack_and_component_and_differ_by_suffix() -> None:
+    assert instance_identifier("awsinaction", "prod", "shop-db", "a1b2c3") == "awsinaction-prod-shop-db-a1b2c3"
+    assert instance_identifier("My_Project", "dev", "9db--x", "ffffff") == "my-project-dev-9db-x-ffffff"
+    assert instance_identifier("1", "2", "3", "000000") == "db-1-2-3-000000"
+    long_primary = instance_identifier("p" * 40, "s" * 40, "db", "aaaaaa")
+    long_replica = instance_identifier("p" * 40, "s" * 40, "db-replica", "bbbbbb")
+    assert long_primary != long_replica and len(long_primary) <= 63
+    assert final_snapshot_identifier("awsinaction-prod-shop-db-a1b2c3") == "awsinaction-prod-shop-db-a1b2c3-final"

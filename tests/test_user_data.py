@@ -1,5 +1,6 @@
 """User data of the web fleet: rendered from template files, IMDSv2, secrets at boot, /healthz, shellcheck-clean."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -51,9 +52,17 @@ def efs_mount_lines() -> str:
 
 def values(**overrides: object) -> WebUserData:
     base = {
-        "db_secret_arn": SECRET_ARN, "db_host": DB_HOST, "db_port": 3306, "db_name": "wordpress", "shared_dir": "/mnt/shared",
-        "site_url": "https://www.example.com", "app_port": 80, "health_check_path": "/healthz",
-        "log_group_name": "/awsinaction/prod/web", "mount_commands": efs_mount_lines(), "app_bootstrap": wordpress_bootstrap(),
+        "db_secret_arn": SECRET_ARN,
+        "db_host": DB_HOST,
+        "db_port": 3306,
+        "db_name": "wordpress",
+        "shared_dir": "/mnt/shared",
+        "site_url": "https://www.example.com",
+        "app_port": 80,
+        "health_check_path": "/healthz",
+        "log_group_name": "/awsinaction/prod/web",
+        "mount_commands": efs_mount_lines(),
+        "app_bootstrap": wordpress_bootstrap(),
     }
     base.update(overrides)
     return WebUserData(**base)  # type: ignore[arg-type]
@@ -97,7 +106,7 @@ def test_instance_metadata_is_read_with_imdsv2_tokens_only() -> None:
     assert calls, "the bootstrap reads its region and instance ID from the instance metadata"
     for line in calls:
         is_token_request = "-X PUT" in line and "/latest/api/token" in line and "X-aws-ec2-metadata-token-ttl-seconds" in line
-        carries_token = 'X-aws-ec2-metadata-token: ${token}' in line
+        carries_token = "X-aws-ec2-metadata-token: ${token}" in line
         assert is_token_request or carries_token, line
 
 
@@ -106,16 +115,17 @@ def test_database_credentials_are_read_from_secrets_manager_at_boot_never_passed
     assert f"export DB_SECRET_ARN='{SECRET_ARN}'" in script
     assert re.search(r'aws secretsmanager get-secret-value --region "\$\{AWS_REGION\}" --secret-id "\$\{DB_SECRET_ARN\}"', script)
     password_assignments = [line.strip() for line in script.splitlines() if re.match(r"\s*(export\s+)?\w*pass\w*=", line, re.IGNORECASE)]
-    assert password_assignments == [], "no password is ever assigned in the user data"
+    assert password_assignments == [], "no variable named like a password is ever assigned in the user data"
     # The password goes from the secret straight into a root:apache 0640 file.
-    assert "echo \"define('DB_PASSWORD', $(php_literal \"$(jq -r .password <<<\"${secret}\")\"));\"" in script
+    assert 'credential="$(jq -er .password <<<"${secret}")"' in script
+    assert 'echo "define(\'DB_PASSWORD\', $(php_literal "${credential}"));"' in script
     assert 'chmod 0640 "${next}"' in script
 
 
 def test_database_credentials_follow_the_rotation_of_the_managed_password() -> None:
     script = render_web_user_data(values())
     assert "systemctl enable --now wordpress-db-credentials.timer" in script
-    assert "OnUnitActiveSec=5min" in script
+    assert "OnUnitActiveSec=2min" in script
     assert "require '/etc/wordpress/db.php';" in script
     assert 'mv -f "${next}" /etc/wordpress/db.php' in script, "the file is replaced atomically"
 
@@ -143,12 +153,15 @@ def test_values_reach_the_script_exactly_even_when_hostile() -> None:
     hostile = "https://x.example/'; touch /tmp/pwned; echo '$(id)`id`\"\\"
     script = render_web_user_data(values(site_url=hostile, db_name="word press", log_group_name="/a b/c"))
     assignments = "\n".join(
-        line for line in script.splitlines() if line.startswith(("export DB_", "export SHARED_DIR", "export SITE_URL", "export APP_PORT",
-                                                                 "LOG_GROUP=", "HEALTH_CHECK_PATH="))
+        line
+        for line in script.splitlines()
+        if line.startswith(("export DB_", "export SHARED_DIR", "export SITE_URL", "export APP_PORT", "LOG_GROUP=", "HEALTH_CHECK_PATH="))
     )
     shown = subprocess.run(
         ["bash", "-c", assignments + '\nprintf "%s\\n" "$SITE_URL" "$DB_NAME" "$LOG_GROUP" "$DB_PORT" "$HEALTH_CHECK_PATH"'],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert shown == [hostile, "word press", "/a b/c", "3306", "/healthz"]
 
@@ -173,7 +186,7 @@ def test_wordpress_keeps_shared_state_on_the_shared_file_system_behind_one_insta
     assert '"${SHARED_WP}/salts.php"' in app
     assert "dnf install -y" in app and "php8.3-mysqlnd" not in app  # packages come from the PHP variable
     assert "PHP='php8.3'" in app and '"${PHP}-mysqlnd"' in app and '"${PHP}-fpm"' in app
-    assert "WP_VERSION='6.8.1'" in app and "wp core download --version=\"${WP_VERSION}\"" in app
+    assert "WP_VERSION='6.8.1'" in app and 'wp core download --version="${WP_VERSION}"' in app
     assert "wp-cli/releases/download/v${WP_CLI_VERSION}" in app
     assert "define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL);" in app  # TLS to the database
     assert "systemctl enable --now php-fpm" in app
@@ -208,3 +221,46 @@ def test_the_credentials_refresh_script_passes_shellcheck_too() -> None:
     assert inner.startswith("#!/bin/bash") and "get-secret-value" in inner
     result = shellcheck(inner)
     assert result.returncode == 0, result.stdout
+
+
+def _credentials_script(tmp_path: Path) -> Path:
+    """The refresh script from the rendered user data, writing into tmp_path, with stubs for aws, php and chown."""
+    script = render_web_user_data(values())
+    inner = script.split("<<'CREDENTIALS'\n", 1)[1].split("\nCREDENTIALS\n", 1)[0]
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "credentials.env").write_text("DB_SECRET_ARN=arn:secret\nAWS_REGION=us-east-1\nDB_NAME=wordpress\nDB_ENDPOINT=db.example:3306\n")
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    for name, body in {
+        "aws": 'printf "%s" "${STUB_SECRET}"',
+        "php": 'printf "\'%s\'" "${PHP_VALUE}"',  # var_export of a plain string
+        "chown": "exit 0",  # no apache group on the test machine
+    }.items():
+        (stubs / name).write_text(f"#!/bin/bash\n{body}\n")
+        (stubs / name).chmod(0o755)
+    path = tmp_path / "refresh.sh"
+    path.write_text(inner.replace("/etc/wordpress", str(etc)))
+    return path
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq, which Amazon Linux has and this machine may not")
+def test_the_credentials_refresh_writes_the_secret_and_keeps_the_old_file_on_a_bad_secret(tmp_path: Path) -> None:
+    script = _credentials_script(tmp_path)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"}
+    good = subprocess.run(
+        ["bash", str(script)],
+        env={**env, "STUB_SECRET": '{"username": "dbadmin", "password": "p4ss"}'},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert good.returncode == 0, good.stderr
+    written = (tmp_path / "etc" / "db.php").read_text()
+    assert "define('DB_USER', 'dbadmin');" in written and "define('DB_PASSWORD', 'p4ss');" in written
+    assert "define('DB_HOST', 'db.example:3306');" in written
+    bad = subprocess.run(
+        ["bash", str(script)], env={**env, "STUB_SECRET": '{"username": "dbadmin"}'}, capture_output=True, text=True, check=False
+    )
+    assert bad.returncode != 0, "a secret without a password must fail, not write empty credentials"
+    assert (tmp_path / "etc" / "db.php").read_text() == written

@@ -241,3 +241,16 @@ def test_default_behaviour_forwards_viewer_headers_cookies_queries_and_the_viewe
 
     default = run_stack("prod", preview).one(DISTRIBUTION).inputs["defaultCacheBehavior"]
     assert default["originRequestPolicyId"] == ALL_VIEWER_AND_CLOUDFRONT_HEADERS_ORIGIN_REQUEST_POLICY
+
+
+def test_origin_name_outside_the_sites_zone_is_refused() -> None:
+    import pulumi
+
+    overrides = {
+        "awsinaction:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f7b1a2c-3d4e-5f60-7a8b-9c0d1e2f3a4b",
+        "awsinaction:originDomainName": "origin.other.org",
+        "awsinaction:domainName": "shop.example.com",
+        "awsinaction:hostedZoneId": "Z0123456789ABC",
+    }
+    with pytest.raises(pulumi.RunError, match=r"^awsinaction:originDomainName: 'origin.other.org' must be a name in the hosted zone"):
+        run_stack("dev", overrides=overrides)

@@ -33,7 +33,7 @@ wp() {
 
 # Database credentials: read from Secrets Manager, kept in a file only root and apache can read.
 # RDS rotates the managed master password (every 7 days by default), so a timer re-reads the
-# secret every 5 minutes and rewrites the file when it changed; WordPress includes it per request.
+# secret every 2 minutes and rewrites the file when it changed; WordPress includes it per request.
 install -d -m 0750 -o root -g apache /etc/wordpress
 {
     printf 'DB_SECRET_ARN=%q\n' "${DB_SECRET_ARN}"
@@ -52,15 +52,19 @@ php_literal() {
     PHP_VALUE="$1" php -r 'echo var_export(getenv("PHP_VALUE"), true);'
 }
 secret="$(aws secretsmanager get-secret-value --region "${AWS_REGION}" --secret-id "${DB_SECRET_ARN}" --query SecretString --output text)"
+# jq -e fails on a missing field, and an assignment stops the script (inside echo it would not).
+user="$(jq -er .username <<<"${secret}")"
+credential="$(jq -er .password <<<"${secret}")"
+unset secret
 next="$(mktemp /etc/wordpress/db.php.XXXXXX)"
 {
     echo '<?php'
     echo "define('DB_NAME', $(php_literal "${DB_NAME}"));"
-    echo "define('DB_USER', $(php_literal "$(jq -r .username <<<"${secret}")"));"
-    echo "define('DB_PASSWORD', $(php_literal "$(jq -r .password <<<"${secret}")"));"
+    echo "define('DB_USER', $(php_literal "${user}"));"
+    echo "define('DB_PASSWORD', $(php_literal "${credential}"));"
     echo "define('DB_HOST', $(php_literal "${DB_ENDPOINT}"));"
 } > "${next}"
-unset secret
+unset credential
 chown root:apache "${next}"
 chmod 0640 "${next}"
 if cmp -s "${next}" /etc/wordpress/db.php; then
@@ -81,11 +85,11 @@ ExecStart=/usr/local/sbin/wordpress-db-credentials
 UNIT
 cat > /etc/systemd/system/wordpress-db-credentials.timer <<'UNIT'
 [Unit]
-Description=Refresh the WordPress database credentials every 5 minutes (RDS rotates the password)
+Description=Refresh the WordPress database credentials every 2 minutes (RDS rotates the password)
 
 [Timer]
-OnBootSec=5min
-OnUnitActiveSec=5min
+OnBootSec=2min
+OnUnitActiveSec=2min
 
 [Install]
 WantedBy=timers.target

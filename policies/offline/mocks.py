@@ -154,6 +154,11 @@ class AwsMocks(Mocks):
         elif typ == "aws:lambda/function:Function":
             state.setdefault("name", args.name)
             state.update(invokeArn=f"arn:aws:apigateway:{self.region}:lambda:path/functions/{state['arn']}/invocations")
+        elif typ == "random:index/randomId:RandomId":
+            hex_value = (
+                f"{abs(hash(args.name)) % 16 ** (2 * int(args.inputs.get('byteLength', 4))):0{2 * int(args.inputs.get('byteLength', 4))}x}"
+            )
+            state.update(hex=hex_value, dec=str(int(hex_value, 16)), b64Url=hex_value, b64Std=hex_value)
         elif typ == "random:index/randomPassword:RandomPassword":
             state.update(result=f"mock-{args.name}-{'x' * int(args.inputs.get('length', 16))}"[: int(args.inputs.get("length", 16))])
         elif typ == "aws:acm/certificate:Certificate":
