@@ -22,6 +22,9 @@ class AwsMocks(Mocks):
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         state = dict(args.inputs)
         state.setdefault("arn", f"arn:aws:mock:{REGION}:123456789012:{args.name}")
+        if args.typ == "random:index/randomId:RandomId":
+            # Computed by the provider: the Database names its instance with it.
+            state["hex"] = "0a1b2c"[: 2 * int(args.inputs.get("byteLength", 3))]
         return f"{args.name}-id", state
 
     def call(self, args: MockCallArgs) -> tuple[dict, list]:
