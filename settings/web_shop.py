@@ -7,6 +7,7 @@ from components.load_balancer import LoadBalancerArgs
 from components.network import NetworkArgs
 from components.web_fleet import WebFleetArgs
 from components.web_shop import WebShopArgs
+from components.web_user_data import wordpress_bootstrap
 
 from . import Settings
 
@@ -52,6 +53,8 @@ def web_shop_args(settings: Settings) -> WebShopArgs:
             on_demand_base_capacity=web.on_demand_base_capacity,
             detailed_monitoring=web.detailed_monitoring,
             ssm_access=web.ssm_access,
+            # WordPress's admin mail (lost-password route) goes to the operator when the stack names one.
+            app_bootstrap=wordpress_bootstrap(admin_email=settings.ops.alarm_email) if settings.ops.alarm_email else None,
         ),
         file_system=SharedFileSystemArgs(
             throughput_mode=data.efs_throughput_mode,

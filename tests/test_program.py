@@ -92,3 +92,13 @@ def test_the_suite_has_no_network_beyond_the_loopback() -> None:
 
     with pytest.raises(OSError, match="network access in a test"):
         socket.create_connection(("198.51.100.1", 443), timeout=1)
+
+
+def test_wordpress_admin_mail_goes_to_the_alarm_email_when_set() -> None:
+    import base64
+
+    result = run_stack("dev", overrides={"awsinaction:alarmEmail": "ops@example.com"})
+    script = base64.b64decode(result.one("aws:ec2/launchTemplate:LaunchTemplate").inputs["userData"]).decode()
+    assert "ADMIN_EMAIL='ops@example.com'" in script
+    default = base64.b64decode(run_stack("dev").one("aws:ec2/launchTemplate:LaunchTemplate").inputs["userData"]).decode()
+    assert "ADMIN_EMAIL='admin@example.com'" in default
