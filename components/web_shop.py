@@ -118,29 +118,38 @@ def validate_web_shop_args(args: WebShopArgs) -> None:
 
 
 def check_origin(args: WebShopArgs) -> None:
-    """HTTPS to the load balancer needs a name its certificate covers; no ACM certificate can name *.elb.amazonaws.com."""
-    certificate, origin = args.load_balancer.certificate_arn, args.origin_domain_name
+    """The WebShop's origin settings, checked with their argument names."""
+    check_https_origin(
+        args.load_balancer.certificate_arn,
+        args.origin_domain_name,
+        args.content_delivery.hosted_zone_id,
+        args.content_delivery.domain_name,
+        ("origin_domain_name", "load_balancer.certificate_arn", "content_delivery.hosted_zone_id", "content_delivery.domain_name"),
+    )
+
+
+def check_https_origin(
+    certificate: Optional[object],
+    origin: Optional[str],
+    hosted_zone_id: Optional[str],
+    domain: Optional[str],
+    names: tuple[str, str, str, str],
+) -> None:
+    """HTTPS to the load balancer needs a name its certificate covers (none can name *.elb.amazonaws.com), with an
+    alias record in the site's hosted zone. `names` are the origin's, certificate's, zone's and domain's argument names."""
+    origin_name, certificate_name, zone_name, domain_name = names
     if certificate and not origin:
         raise ValueError(
-            "origin_domain_name: None; with load_balancer.certificate_arn CloudFront reaches the load balancer over HTTPS, "
-            "which needs a name the certificate covers (e.g. origin.shop.example.com)"
+            f"{origin_name}: {origin!r} is not allowed with {certificate_name}; CloudFront reaches the load balancer over "
+            "HTTPS at a name the certificate covers, e.g. origin.shop.example.com"
         )
-    if origin and not certificate:
-        raise ValueError(f"origin_domain_name: {origin!r} needs load_balancer.certificate_arn, a certificate that covers it")
-    if origin and not args.content_delivery.hosted_zone_id:
-        raise ValueError(f"origin_domain_name: {origin!r} needs content_delivery.hosted_zone_id for its alias record")
-    check_origin_in_zone(origin, args.content_delivery.domain_name, "origin_domain_name", "content_delivery.domain_name")
-
-
-def check_origin_in_zone(origin: Optional[str], domain: Optional[str], argument: str, domain_argument: str) -> None:
-    """The origin's alias goes into the site's hosted zone, so it must be a name in that zone's domain."""
+    if origin and not (certificate and hosted_zone_id):
+        raise ValueError(f"{origin_name}: {origin!r} needs {certificate_name} (covering it) and {zone_name}")
     if not origin:
         return
     parent = domain.split(".", 1)[1] if domain and "." in domain else None
     if parent is None or not (origin == domain or origin.endswith(f".{parent}")):
-        raise ValueError(
-            f"{argument}: {origin!r} must be a name in the hosted zone of {domain_argument} ({domain!r}), e.g. origin.{domain}"
-        )
+        raise ValueError(f"{origin_name}: {origin!r} must be a name in the hosted zone of {domain_name} ({domain!r}), e.g. origin.{domain}")
 
 
 def _zones_of(network: Optional[NetworkArgs]) -> list[str]:

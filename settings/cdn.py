@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from components.content_delivery import PriceClass
-from components.web_shop import check_origin_in_zone
+from components.web_shop import check_https_origin
 
 from .schema import Key, matches, one_of
 
@@ -75,15 +75,13 @@ def build(values: Mapping[str, Any], key: Any) -> CdnSettings:
             f"{key('domainName')}: {values['domainName']!r} and {key('hostedZoneId')}: {values['hostedZoneId']!r} "
             "go together; set both or neither"
         )
-    certificate, origin = values["certificateArn"], values["originDomainName"]
-    if certificate and not origin:
-        raise ValueError(
-            f"{key('originDomainName')}: '' is not allowed with {key('certificateArn')}; CloudFront reaches the load balancer over "
-            "HTTPS at a name the certificate covers, e.g. origin.shop.example.com"
-        )
-    if origin and not (certificate and values["hostedZoneId"]):
-        raise ValueError(f"{key('originDomainName')}: {origin!r} needs {key('certificateArn')} (covering it) and {key('hostedZoneId')}")
-    check_origin_in_zone(origin, values["domainName"], key("originDomainName"), key("domainName"))
+    check_https_origin(
+        values["certificateArn"],
+        values["originDomainName"],
+        values["hostedZoneId"],
+        values["domainName"],
+        (key("originDomainName"), key("certificateArn"), key("hostedZoneId"), key("domainName")),
+    )
     return CdnSettings(
         price_class=values["cdnPriceClass"],
         static_path_pattern=values["staticPathPattern"],
