@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pulumi
+import yaml
 from pulumi_policy.proxy import UnknownValueError
 
 from .analyze import (
@@ -110,7 +111,7 @@ def run_program(project_dir: Path, stack: str, *, preview: bool = False, mocks_s
     try:
         with watch_applies(failures):
             return run_project(project_dir, stack, preview=preview, mocks_factory=make)
-    except (pulumi.RunError, FileNotFoundError):
+    except (pulumi.RunError, FileNotFoundError, yaml.YAMLError):  # a refused config or stack file: reported as it is
         raise
     except Exception as error:
         invokes = getattr(built[0], "invokes", []) if built else []

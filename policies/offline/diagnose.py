@@ -29,6 +29,8 @@ class ApplyFailure:
 
     output: Any
     error: BaseException
+    frames: list[traceback.FrameSummary]
+    """The traceback when the callback raised (asyncio later keeps only where the error was re-raised)."""
 
 
 @contextmanager
@@ -41,7 +43,7 @@ def watch_applies(failures: list[ApplyFailure]) -> Iterator[None]:
             try:
                 return func(value)
             except Exception as error:
-                failures.append(ApplyFailure(self, error))
+                failures.append(ApplyFailure(self, error, traceback.extract_tb(error.__traceback__)))
                 raise
 
         return original(self, watched, run_with_unknowns)
@@ -53,11 +55,13 @@ def watch_applies(failures: list[ApplyFailure]) -> Iterator[None]:
         pulumi.Output.apply = original  # type: ignore[method-assign]
 
 
-def program_frame(error: BaseException, project_dir: Path) -> Optional[traceback.FrameSummary]:
+def program_frame(
+    error: BaseException, project_dir: Path, frames: Optional[list[traceback.FrameSummary]] = None
+) -> Optional[traceback.FrameSummary]:
     """The deepest frame of the traceback that lies in the program's own files."""
     root = str(Path(project_dir).resolve())
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if str(Path(f.filename).resolve()).startswith(root + "/")]
-    return frames[-1] if frames else None
+    found = [f for f in frames or traceback.extract_tb(error.__traceback__) if str(Path(f.filename).resolve()).startswith(root + "/")]
+    return found[-1] if found else None
 
 
 def _where(frame: Optional[traceback.FrameSummary], project_dir: Path) -> str:
@@ -93,14 +97,14 @@ def describe(error: BaseException, project_dir: Path, failures: list[ApplyFailur
             "requirements into the interpreter that runs the check (or install the check into the program's virtualenv)"
             + _where(program_frame(error, project_dir), project_dir)
         )
-    failure = next((f for f in failures if f.error is error or program_frame(f.error, project_dir)), None)
+    failure = next((f for f in failures if program_frame(f.error, project_dir, f.frames)), None)
     if failure is not None:
         return (
             f"the program failed in an apply on {_source_of(failure)} with {_summary(failure.error)}; {HINT}"
-            + _where(program_frame(failure.error, project_dir), project_dir)
+            + _where(program_frame(failure.error, project_dir, failure.frames), project_dir)
         )
-    frame = program_frame(error, project_dir)
-    after = f" after the invoke {invokes[-1]}" if invokes else ""
-    if isinstance(error, ValueError) and frame is None:
-        return " ".join(str(error).split())  # a component refused its arguments: its message names them
-    return f"the program failed{after} with {_summary(error)}; {HINT}" + _where(frame, project_dir)
+    if isinstance(error, ValueError):
+        return " ".join(str(error).split())[:300]  # a component or the program refused its arguments: the message names them
+    after = f" (its last invoke: {invokes[-1]})" if invokes else ""
+    return f"the program failed with {_summary(error)}{after}; {HINT}" + _where(program_frame(error, project_dir), project_dir)
+
