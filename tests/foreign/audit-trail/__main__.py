@@ -7,7 +7,7 @@ ARNs assembled from `get_caller_identity`/`get_region` before the resources exis
 
 Meant to be clean: a multi-region trail with log file validation, encrypted with a customer
 managed key that rotates, delivered to a private, TLS-only, versioned bucket and to a log group kept
-one year, and an encrypted topic for the root-usage alarm (CIS 3.1, 3.2, 3.4, 3.7, 4.3).
+one year, and an encrypted topic for the root-usage alarm (CIS v1.4.0 3.1, 3.2, 3.4, 3.7, 3.8, 4.3).
 """
 
 import json

@@ -188,6 +188,26 @@ catalog = aws.glue.CatalogDatabase("lake-catalog", name="lake")
 glue_role = service_role("glue-crawler-role", "glue.amazonaws.com")
 aws.iam.RolePolicyAttachment("glue-service", role=glue_role.name, policy_arn="arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole")
 aws.iam.RolePolicy("glue-read-lake", role=glue_role.id, policy=pulumi.Output.all(lake.arn, key.arn).apply(lambda a: read_lake_policy(*a)))
+# The security configuration encrypts the crawler's logs: Glue associates the key with its log groups.
+aws.iam.RolePolicy(
+    "glue-encrypted-logs",
+    role=glue_role.id,
+    policy=key.arn.apply(
+        lambda key_arn: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "logs:AssociateKmsKey",
+                        "Resource": f"arn:aws:logs:{region}:{identity.account_id}:log-group:/aws-glue/*",
+                    },
+                    {"Effect": "Allow", "Action": ["kms:Encrypt", "kms:GenerateDataKey"], "Resource": key_arn},
+                ],
+            }
+        )
+    ),
+)
 
 glue_security = aws.glue.SecurityConfiguration(
     "glue-encryption",
