@@ -159,7 +159,7 @@ def _default_mocks(region: str, preview: bool) -> Mocks:
 @contextmanager
 def _inside(project_dir: Path) -> Iterator[None]:
     """Run with the project folder as working directory and first on sys.path, as the language host does."""
-    old_cwd, old_path = os.getcwd(), list(sys.path)
+    old_cwd, old_path, old_modules = os.getcwd(), list(sys.path), set(sys.modules)
     os.chdir(project_dir)
     sys.path.insert(0, str(project_dir))
     try:
@@ -167,6 +167,11 @@ def _inside(project_dir: Path) -> Iterator[None]:
     finally:
         os.chdir(old_cwd)
         sys.path[:] = old_path
+        # The program's own modules go, as they would with the process under `pulumi up`: a second run
+        # imports them afresh (a helper module may declare resources when it is imported).
+        for name in set(sys.modules) - old_modules:
+            if str(getattr(sys.modules[name], "__file__", "") or "").startswith(str(project_dir) + os.sep):
+                del sys.modules[name]
 
 
 def run_project(
