@@ -84,7 +84,8 @@ def test_prod_https_uses_a_current_tls_policy_and_http_redirects(preview: bool) 
     assert redirect["redirect"] == {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}
     assert result.one(LB).inputs["enableDeletionProtection"] is True
     if not preview:
-        assert result.outputs["https"].endswith("web-https")
+        assert result.outputs["https"] == next(r.state["arn"] for r in result.of_type(LISTENER) if r.inputs["port"] == 443)
+        assert ":listener/app/" in result.outputs["https"]
         assert result.outputs["protocol"] == "https"
 
 

@@ -55,7 +55,26 @@ def test_wheel_ships_every_module_template_handler_and_the_typed_marker(dist: di
 def test_wheel_holds_nothing_but_the_package(dist: dict[str, Path]) -> None:
     with zipfile.ZipFile(dist["wheel"]) as wheel:
         tops = {n.split("/")[0] for n in wheel.namelist()}
-    assert tops == {"awsinaction", f"awsinaction_components-{components.__version__}.dist-info"}
+    assert tops == {"awsinaction", "awsinaction_policies", f"awsinaction_components-{components.__version__}.dist-info"}
+
+
+PACK_FILES = ("PulumiPolicy.yaml", "requirements.txt", "__main__.py")
+"""What the CLI needs in a pack folder."""
+
+
+def test_wheel_ships_the_offline_check_and_every_pack_as_the_cli_needs_it(dist: dict[str, Path]) -> None:
+    with zipfile.ZipFile(dist["wheel"]) as wheel:
+        names = set(wheel.namelist())
+        entry_points = wheel.read(f"awsinaction_components-{components.__version__}.dist-info/entry_points.txt").decode()
+    packs = [p.parent.name for p in (REPO / "policies").glob("*/PulumiPolicy.yaml")]
+    assert packs
+    for pack in packs:
+        assert {f"awsinaction_policies/{pack}/{f}" for f in PACK_FILES} <= names
+    data = [p.relative_to(REPO / "policies") for pack in packs for p in (REPO / "policies" / pack).glob("*.[jy][sa]*")]
+    assert {f"awsinaction_policies/{p}" for p in data} <= names
+    assert "awsinaction_policies/cli.py" in names and "awsinaction_policies/offline/mocks.py" in names
+    assert not any("/config/" in n or "/venv/" in n for n in names if n.startswith("awsinaction_policies/"))
+    assert "awsinaction-check = awsinaction_policies.cli:console" in entry_points
 
 
 def test_wheel_metadata_has_the_version_and_only_the_runtime_dependencies(dist: dict[str, Path]) -> None:

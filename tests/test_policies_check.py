@@ -159,11 +159,27 @@ def test_a_component_refusing_its_arguments_exits_2_with_one_line(tmp_path: Path
     assert capsys.readouterr().err.splitlines() == ["error: instance_type: 'huge' is not an EC2 instance type (expected e.g. t4g.micro)"]
 
 
-def test_a_crash_exits_2_not_1_and_keeps_its_traceback(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_a_failing_program_exits_2_with_the_cause_and_its_own_frame(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     project = tiny_project(tmp_path, "raise TypeError('a bug')\n")
     assert main(["check", "--stack", "test", "--project", str(project)]) == 2
+    first, frame = capsys.readouterr().err.splitlines()
+    assert first.startswith("error: the program failed with TypeError: a bug;") and "policy" not in first
+    assert frame == "  at __main__.py:1: raise TypeError('a bug')"
+
+
+def test_a_crash_of_the_check_itself_exits_2_not_1_and_keeps_its_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policies.cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("a bug of the check")
+
+    monkeypatch.setattr(policies.cli, "run_check", broken)
+    assert main(["check", "--stack", "test", "--project", str(tiny_project(tmp_path, ""))]) == 2
     err = capsys.readouterr().err
-    assert "Traceback" in err and "TypeError: a bug" in err and err.splitlines()[-1] == "error: the check crashed (traceback above)"
+    assert "Traceback" in err and "TypeError: a bug of the check" in err
+    assert err.splitlines()[-1] == "error: the check itself crashed (traceback above); please report it"
 
 
 def test_a_stack_file_with_a_yaml_error_exits_2_naming_the_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -159,7 +159,9 @@ def test_user_data_reads_the_secret_mounts_the_file_system_and_serves_healthz(st
     assert "LOG_GROUP='/awsinaction/test/web'" not in script  # project/stack of the test run
     assert "LOG_GROUP='/test/test/web'" in script
     expected_url = "https://" if stack == "prod" else "http://"
-    assert f"export SITE_URL='{expected_url}web-alb-123.us-east-1.elb.amazonaws.com'" in script
+    dns_name = stacks[(stack, preview)].one("aws:lb/loadBalancer:LoadBalancer").state["dnsName"]
+    assert dns_name.endswith(".us-east-1.elb.amazonaws.com")
+    assert f"export SITE_URL='{expected_url}{dns_name}'" in script
     assert "wp core download" in script  # the default application is WordPress
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the sdist and the wheel from this repository, check their contents (tests/test_packaging.py),
-# install the wheel into this example's own virtualenv (.venv) and run the example's tests against it,
-# with the repository root nowhere on sys.path.
+# install the wheel with its `policies` extra into this example's own virtualenv (.venv) and run the
+# example's tests against it (the components and the `awsinaction-check` console script), with the
+# repository root nowhere on sys.path.
 # Usage: bash examples/consumer/run-tests.sh    (PYTHON=python3.12 to pick the venv's interpreter)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,7 +24,7 @@ echo "== install the wheel into examples/consumer/.venv"
 pip() { "$venv/bin/python" -m pip --quiet --disable-pip-version-check install --no-compile "$@" >"$dist/pip.log" 2>&1 || { cat "$dist/pip.log"; exit 1; }; }
 # Dependencies resolve from the wheel's metadata (kept in the pip cache); the wheel itself is always
 # reinstalled, because an unchanged version number does not mean unchanged contents.
-pip "$wheel" -r "$here/requirements.txt" "pytest>=8,<10"
+pip "$wheel[policies]" -r "$here/requirements.txt" "pytest>=8,<10"
 pip --no-deps --force-reinstall "$wheel"
 
 echo "== run the consumer's tests against the installed wheel"

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+import pulumi
+import yaml
 from pulumi_policy.proxy import UnknownValueError
 
 from .analyze import (
@@ -26,15 +28,13 @@ from .analyze import (
     run_pack,
     stack_request,
 )
-from .mocks import RecordedResource
+from .diagnose import ApplyFailure, ProgramError, describe, watch_applies
+from .mocks import AwsMocks, RecordedResource
 from .packs import load_packs
 from .runner import run_project
+from .user_mocks import load_mocks
 
 BUDGET_POLICY = "monthly-budget"
-
-
-class ProgramError(Exception):
-    """The program refused its arguments (a component's ValueError): a config problem, reported in one line."""
 
 
 @dataclass
@@ -95,8 +95,33 @@ def _cost(stack: Any, config: dict[str, Any]) -> CostReport:
     return CostReport(estimate.total, budget, source, estimate.items, estimate.missing, estimate.not_estimated, prices)
 
 
-def run_check(project_dir: Path, stack: str, *, preview: bool = False, config_file: Optional[Path] = None) -> CheckResult:
-    """Check one stack; raises PackConfigError, ProgramError, pulumi.RunError or FileNotFoundError for bad input."""
+def run_program(project_dir: Path, stack: str, *, preview: bool = False, mocks_spec: Optional[str] = None) -> Any:
+    """Run the program under mocks; a failure of the program becomes a ProgramError that says where and why.
+
+    pulumi.RunError (the program's own one-line refusal of its config) passes through unchanged.
+    """
+    factory = load_mocks(mocks_spec, project_dir) if mocks_spec else None
+    built: list[Any] = []
+
+    def make(region: str, preview_mode: bool) -> Any:
+        built.append(factory(region, preview_mode) if factory else AwsMocks(region=region, preview=preview_mode))
+        return built[-1]
+
+    failures: list[ApplyFailure] = []
+    try:
+        with watch_applies(failures):
+            return run_project(project_dir, stack, preview=preview, mocks_factory=make)
+    except (pulumi.RunError, FileNotFoundError, yaml.YAMLError):  # a refused config or stack file: reported as it is
+        raise
+    except Exception as error:
+        invokes = getattr(built[0], "invokes", []) if built else []
+        raise ProgramError(describe(error, project_dir, failures, invokes)) from error
+
+
+def run_check(
+    project_dir: Path, stack: str, *, preview: bool = False, config_file: Optional[Path] = None, mocks_spec: Optional[str] = None
+) -> CheckResult:
+    """Check one stack; raises PackConfigError, ProgramError, MocksSpecError, pulumi.RunError or FileNotFoundError for bad input."""
     started, cpu_started = time.perf_counter(), time.process_time()
     project_dir = Path(project_dir).resolve()
     config_file = config_file or default_config_file(project_dir, stack)
@@ -106,10 +131,7 @@ def run_check(project_dir: Path, stack: str, *, preview: bool = False, config_fi
     infos = [analyzer_info(pack.servicer()) for pack in packs]
     check_names(file_config, infos, source)
     configs = [reconcile(pack, info, file_config, source) for pack, info in zip(packs, infos, strict=True)]
-    try:
-        run = run_project(project_dir, stack, preview=preview)
-    except ValueError as error:
-        raise ProgramError(str(error)) from error
+    run = run_program(project_dir, stack, preview=preview, mocks_spec=mocks_spec)
     requests = [analyze_request(resource) for resource in run.resources]
     stack_message = stack_request(run.resources)
     results = [run_pack(pack, config, requests, stack_message) for pack, config in zip(packs, configs, strict=True)]

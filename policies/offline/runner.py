@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 import pulumi
 import yaml
+from pulumi.runtime.mocks import Mocks
 from pulumi.runtime.settings import get_root_resource
 
 from .mocks import AwsMocks, RecordedResource, RecordingMonitor
@@ -76,7 +77,7 @@ def run_under_mocks(
     config: Optional[Mapping[str, Any]] = None,
     secret_keys: Sequence[str] = (),
     preview: bool = False,
-    mocks: Optional[AwsMocks] = None,
+    mocks: Optional[Mocks] = None,
 ) -> MockRun:
     """Run `program` under AWS mocks in update (or preview) mode and record its resources and exports."""
     monitor = RecordingMonitor(mocks or AwsMocks(preview=preview))
@@ -151,10 +152,14 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return document
 
 
+def _default_mocks(region: str, preview: bool) -> Mocks:
+    return AwsMocks(region=region, preview=preview)
+
+
 @contextmanager
 def _inside(project_dir: Path) -> Iterator[None]:
     """Run with the project folder as working directory and first on sys.path, as the language host does."""
-    old_cwd, old_path = os.getcwd(), list(sys.path)
+    old_cwd, old_path, old_modules = os.getcwd(), list(sys.path), set(sys.modules)
     os.chdir(project_dir)
     sys.path.insert(0, str(project_dir))
     try:
@@ -162,6 +167,11 @@ def _inside(project_dir: Path) -> Iterator[None]:
     finally:
         os.chdir(old_cwd)
         sys.path[:] = old_path
+        # The program's own modules go, as they would with the process under `pulumi up`: a second run
+        # imports them afresh (a helper module may declare resources when it is imported).
+        for name in set(sys.modules) - old_modules:
+            if str(getattr(sys.modules[name], "__file__", "") or "").startswith(str(project_dir) + os.sep):
+                del sys.modules[name]
 
 
 def run_project(
@@ -171,8 +181,12 @@ def run_project(
     preview: bool = False,
     overrides: Optional[Mapping[str, Any]] = None,
     mocks: Optional[AwsMocks] = None,
+    mocks_factory: Optional[Callable[[str, bool], Mocks]] = None,
 ) -> MockRun:
-    """Run a project's __main__.py for one stack under mocks; `overrides` replace or add config keys."""
+    """Run a project's __main__.py for one stack under mocks; `overrides` replace or add config keys.
+
+    `mocks_factory(region, preview)` builds the mocks when the stack's region matters to them.
+    """
     project_dir = Path(project_dir).resolve()
     stack_config = load_stack_config(project_dir, stack)
     values = {**stack_config.values, **(overrides or {})}
@@ -185,5 +199,5 @@ def run_project(
             config=values,
             secret_keys=stack_config.secret_keys,
             preview=preview,
-            mocks=mocks or AwsMocks(region=region, preview=preview),
+            mocks=mocks or (mocks_factory or _default_mocks)(region, preview),
         )
