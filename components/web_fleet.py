@@ -353,6 +353,9 @@ class WebFleet(pulumi.ComponentResource):
         super().__init__("awsinaction:index:WebFleet", name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
+        # The Python SDK does not pass a component's depends_on on to its children: the resources that launch
+        # instances (whose boot may need, say, the file system's mount targets) take it explicitly.
+        self._launch_opts = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
         architecture = check_architecture(args.instance_type, args.architecture, "instance_type", "architecture")
         desired = args.min_size if args.desired_capacity is None else args.desired_capacity
 
@@ -528,7 +531,7 @@ class WebFleet(pulumi.ComponentResource):
                 {"resource_type": "network-interface", "tags": self._tags(name)},
             ],
             tags=self._tags(name),
-            opts=self._child,
+            opts=self._launch_opts,
         )
 
     def _group(self, template: aws.ec2.LaunchTemplate, desired: int) -> aws.autoscaling.Group:
@@ -577,7 +580,7 @@ class WebFleet(pulumi.ComponentResource):
             metrics_granularity="1Minute",
             tags=[{"key": k, "value": v, "propagate_at_launch": True} for k, v in self._tags(name).items()],
             # Scaling policies and schedules own the desired capacity after creation: updates must not reset it.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desired_capacity"]),
+            opts=pulumi.ResourceOptions.merge(self._launch_opts, pulumi.ResourceOptions(ignore_changes=["desired_capacity"])),
             **capacity,
         )
 

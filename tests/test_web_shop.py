@@ -78,6 +78,17 @@ def test_file_system_has_a_mount_target_in_every_az(stack: str, preview: bool) -
         assert sorted(t.inputs["subnetId"] for t in targets) == sorted(s.id for s in subnets(result, "private"))
 
 
+@pytest.mark.parametrize("stack", STACKS)
+def test_servers_launch_only_once_every_mount_target_exists(stack: str, preview: bool) -> None:
+    # The boot mounts the file system in the instance's AZ; the component's depends_on must reach what launches.
+    result = run_stack(stack, preview)
+    targets = result.of_type("aws:efs/mountTarget:MountTarget")
+    assert targets
+    for launcher in (result.one("aws:ec2/launchTemplate:LaunchTemplate"), result.one("aws:autoscaling/group:Group")):
+        assert all(depends_on(result, launcher, target) for target in targets), launcher.name
+    assert result.one("aws:autoscaling/group:Group").ignore_changes == ["desiredCapacity"]
+
+
 def test_prod_is_highly_available(preview: bool) -> None:
     result = run_stack("prod", preview)
     zones = stack_zones(result)
