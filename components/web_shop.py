@@ -208,7 +208,7 @@ class WebShop(pulumi.ComponentResource):
     bastion_public_ip: pulumi.Output[Optional[str]]
     """Public IP of the bastion host (None without one)."""
     alarm_topic_arn: pulumi.Output[str]
-    """SNS topic receiving the alarms of the database and the file system."""
+    """SNS topic receiving the alarms of the database, the file system and the NAT instance."""
     scaling_topic_arn: pulumi.Output[str]
     """SNS topic receiving the web servers' scaling events and target-group alarms."""
 
@@ -221,7 +221,9 @@ class WebShop(pulumi.ComponentResource):
         super().__init__("awsinaction:index:WebShop", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        net = self._network(name, args, child)
+        # The NAT instance's alarms go to the shop's alarm topic, which the database (built on the network) creates.
+        alarm_topic_arn, resolve_alarm_topic = pulumi.deferred_output()
+        net = self._network(name, args, child, alarm_topic_arn)
         origin_secret = random.RandomPassword(f"{name}-origin-verify", length=40, special=False, opts=child)
         balancer = LoadBalancer(
             f"{name}-lb",
@@ -247,6 +249,7 @@ class WebShop(pulumi.ComponentResource):
             child,
         )
         topic_arn = database.alarm_topic_arn
+        resolve_alarm_topic(topic_arn)
         files = SharedFileSystem(
             f"{name}-files",
             dataclasses.replace(
@@ -338,11 +341,17 @@ class WebShop(pulumi.ComponentResource):
         has_bastion = args.network.bastion_enabled if args.network is not None else net.bastion_security_group_id is not None
         return net.bastion_security_group_id if has_bastion else None
 
-    def _network(self, name: str, args: WebShopArgs, child: pulumi.ResourceOptions) -> ExistingNetworkArgs:
-        """The network the parts go into: the existing one, or a new Network component."""
+    def _network(
+        self, name: str, args: WebShopArgs, child: pulumi.ResourceOptions, alarm_topic_arn: pulumi.Output[str]
+    ) -> ExistingNetworkArgs:
+        """The network the parts go into: the existing one, or a new Network component alarming to the shop's topic."""
         if args.existing_network is not None:
             return args.existing_network
-        network = Network(f"{name}-network", args.network, child)
+        network = Network(
+            f"{name}-network",
+            dataclasses.replace(args.network, alarm_topic_arn=args.network.alarm_topic_arn or alarm_topic_arn),
+            child,
+        )
         return ExistingNetworkArgs(
             vpc_id=network.vpc_id,
             vpc_cidr=network.vpc_cidr,

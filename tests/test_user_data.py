@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from components.network import NAT_METRIC_NAME, NAT_METRIC_NAMESPACE, NAT_SWAP_MIB, nat_user_data
 from components.user_data import TEMPLATE_DIR, render_template
 from components.web_user_data import (
     APP_BOOTSTRAP_DELIMITER,
@@ -264,3 +265,71 @@ def test_the_credentials_refresh_writes_the_secret_and_keeps_the_old_file_on_a_b
     )
     assert bad.returncode != 0, "a secret without a password must fail, not write empty credentials"
     assert (tmp_path / "etc" / "db.php").read_text() == written
+
+
+# The NAT instance's set-up (components/templates/nat_instance.sh, rendered by the Network component).
+
+
+def test_nat_instance_user_data_passes_shellcheck() -> None:
+    script = nat_user_data("10.0.0.0/16")
+    result = shellcheck(script)
+    assert result.returncode == 0, result.stdout + result.stderr
+    heartbeat = _heredoc(script, "HEARTBEAT")
+    assert heartbeat.startswith("#!/bin/bash")
+    assert shellcheck(heartbeat).returncode == 0
+
+
+def _heredoc(script: str, delimiter: str) -> str:
+    return script.split(f"<<'{delimiter}'\n", 1)[1].split(f"\n{delimiter}\n", 1)[0]
+
+
+def test_nat_instance_swaps_before_dnf_so_a_nano_survives_the_install() -> None:
+    script = nat_user_data("10.0.0.0/16")
+    swap_on = script.index("swapon /swapfile")
+    assert f"count={NAT_SWAP_MIB}" in script and NAT_SWAP_MIB >= 512
+    assert swap_on < script.index("dnf install"), "swap must exist before dnf reads its metadata"
+    assert "dd if=/dev/zero of=/swapfile" in script, "a file without holes: swapon refuses fallocate's on XFS"
+    assert "'/swapfile none swap defaults 0 0' >> /etc/fstab" in script, "the swap survives a reboot"
+    assert script.index("dnf install") < script.index("MASQUERADE") < script.index("systemctl enable --now nat-heartbeat.timer")
+
+
+def test_nat_rules_survive_a_reboot_and_the_heartbeat_runs_every_minute() -> None:
+    script = nat_user_data("10.1.0.0/16")
+    assert "iptables-save > /etc/sysconfig/iptables" in script and "systemctl enable --now iptables" in script
+    assert "net.ipv4.ip_forward = 1" in script
+    assert "OnUnitActiveSec=1min" in script and "systemctl enable --now nat-heartbeat.timer" in script
+    heartbeat = _heredoc(script, "HEARTBEAT")
+    assert f'--namespace "{NAT_METRIC_NAMESPACE}"' in heartbeat and f'--metric-name "{NAT_METRIC_NAME}"' in heartbeat
+    assert '-s "10.1.0.0/16" -j MASQUERADE' in heartbeat
+
+
+def _heartbeat(tmp_path: Path, forwarding: str, masquerading: bool) -> str:
+    """Run the rendered heartbeat with stubs for the kernel, iptables, IMDS and the AWS CLI; return what it published."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir(exist_ok=True)
+    published = tmp_path / "published"
+    for name, body in {
+        "sysctl": f'echo "{forwarding}"',
+        "iptables": "exit 0" if masquerading else "exit 1",
+        "ip": 'echo "default via 10.1.0.1 dev ens5 proto dhcp"',
+        "curl": 'case "$*" in *api/token*) echo token ;; *placement/region*) echo us-east-1 ;; *) echo i-0123456789abcdef0 ;; esac',
+        "aws": f'printf "%s\\n" "$@" > "{published}"',
+    }.items():
+        (stubs / name).write_text(f"#!/bin/bash\n{body}\n")
+        (stubs / name).chmod(0o755)
+    script = tmp_path / "heartbeat.sh"
+    script.write_text(_heredoc(nat_user_data("10.1.0.0/16"), "HEARTBEAT"))
+    env = {**os.environ, "PATH": f"{stubs}:{os.environ['PATH']}"}
+    subprocess.run(["bash", str(script)], env=env, check=True, capture_output=True)
+    return published.read_text()
+
+
+@pytest.mark.parametrize(
+    ("forwarding", "masquerading", "value"), [("1", True, "1"), ("0", True, "0"), ("1", False, "0")], ids=["ready", "no-forward", "no-nat"]
+)
+def test_the_heartbeat_reports_whether_the_instance_forwards(tmp_path: Path, forwarding: str, masquerading: bool, value: str) -> None:
+    published = _heartbeat(tmp_path, forwarding, masquerading).splitlines()
+    assert published[:2] == ["cloudwatch", "put-metric-data"]
+    assert published[published.index("--value") + 1] == value
+    assert published[published.index("--dimensions") + 1] == "InstanceId=i-0123456789abcdef0"
+    assert published[published.index("--region") + 1] == "us-east-1"
