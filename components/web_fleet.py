@@ -26,6 +26,8 @@ from .web_user_data import WebUserData, check_app_bootstrap, render_web_user_dat
 
 WORLD_IPV4 = "0.0.0.0/0"
 NFS_PORT = 2049
+AMI_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+"""The form of an AMI ID."""
 ROOT_DEVICE = "/dev/xvda"
 """Root device name of the Amazon Linux 2023 AMIs."""
 WAIT_FOR_CAPACITY_TIMEOUT = "15m"
@@ -134,6 +136,9 @@ class WebFleetArgs:
     """EC2 instance type (default t4g.micro, Graviton)."""
     architecture: Optional[Architecture] = None
     """Image architecture, arm64 or x86_64 (default: that of instance_type); must match the instance type."""
+    ami_id: Optional[str] = None
+    """AMI of the servers, e.g. ami-0123456789abcdef0: an Amazon Linux 2023 image of the instance type's architecture
+    (default none: the latest Amazon Linux 2023, looked up at every run, so each release replaces the servers)."""
     root_volume_size_gib: Optional[int] = 8
     """Size of the encrypted gp3 root volume in GiB, 8 to 1024 (default 8)."""
     detailed_monitoring: Optional[bool] = False
@@ -209,6 +214,14 @@ def check_architecture(instance_type: str, architecture: Optional[str], argument
     return wanted
 
 
+def check_ami_id(ami_id: Optional[str], argument: str) -> None:
+    """An AMI ID (ami- and 8 or 17 hexadecimal digits), or None for the latest Amazon Linux 2023."""
+    if ami_id is not None and not (isinstance(ami_id, str) and AMI_ID.fullmatch(ami_id)):
+        raise ValueError(
+            f"{argument}: {ami_id!r} is not an AMI ID (expected ami- and 8 or 17 hexadecimal digits, e.g. ami-0123456789abcdef0)"
+        )
+
+
 def parse_schedule(text: str, argument: str) -> ScheduledCapacity:
     """Parse "CRON=SIZE" (e.g. "0 8 * * *=4"), the stack config form of a scheduled capacity."""
     cron, separator, size = text.rpartition("=") if isinstance(text, str) else ("", "", "")
@@ -254,6 +267,7 @@ def validate_web_fleet_args(args: WebFleetArgs) -> None:
         "database_host",
     )
     architecture = check_architecture(args.instance_type, args.architecture, "instance_type", "architecture")
+    check_ami_id(args.ami_id, "ami_id")
     for extra in args.spot_instance_types:
         if check_instance_type(extra, "spot_instance_types") != architecture:
             raise ValueError(f"spot_instance_types: {extra!r} is not an {architecture} type like the image; mix one architecture only")
@@ -516,7 +530,8 @@ class WebFleet(pulumi.ComponentResource):
             name,
             name_prefix=f"{name}-",
             description="Web servers of the fleet (Amazon Linux 2023)",
-            image_id=al2023_ami_id(architecture),
+            # A pin changes only when someone bumps it; the lookup follows every Amazon Linux release.
+            image_id=args.ami_id or al2023_ami_id(architecture),
             instance_type=args.instance_type,
             key_name=args.key_name,
             iam_instance_profile={"arn": profile.arn},

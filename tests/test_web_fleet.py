@@ -124,7 +124,7 @@ def test_launch_template_is_hardened(stacks, stack: str, instance_type: str, pre
     assert root["ebs"]["deleteOnTermination"] == "true"
     assert template["monitoring"] == {"enabled": False}
     assert "associatePublicIpAddress" not in json.dumps(template, default=str)  # private subnets, no public IPs
-    profile = result.one("aws:iam/instanceProfile:InstanceProfile")
+    profile = result.named("web-instance", "aws:iam/instanceProfile:InstanceProfile")
     assert profile.urn in result.one(TEMPLATE).dependencies
 
 
@@ -138,6 +138,24 @@ def test_image_architecture_follows_the_instance_type(preview: bool, monkeypatch
     fleet_only(preview)
     fleet_only(preview, instance_type="m7g.large", architecture="arm64")
     assert calls == ["x86_64", "arm64", "arm64"]
+
+
+def test_a_pinned_ami_replaces_the_lookup(preview: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import components.web_fleet as web_fleet
+
+    calls: list[str] = []
+    monkeypatch.setattr(web_fleet, "al2023_ami_id", lambda arch: calls.append(arch) or "ami-looked-up")
+    pinned = "ami-0123456789abcdef0"
+    assert fleet_only(preview, ami_id=pinned).one(TEMPLATE).inputs["imageId"] == pinned
+    assert calls == [], "a pinned stack never looks up the latest image"
+    assert fleet_only(preview).one(TEMPLATE).inputs["imageId"] == "ami-looked-up"
+
+
+def test_the_stack_setting_pins_the_ami(preview: bool) -> None:
+    pinned = "ami-0fedcba9876543210"
+    result = run_stack("dev", preview, {"awsinaction:webAmiId": pinned})
+    assert result.one(TEMPLATE).inputs["imageId"] == pinned
+    assert run_stack("dev", preview).one(TEMPLATE).inputs["imageId"] == AMI_ID, "empty keeps the SSM lookup"
 
 
 def test_detailed_monitoring_and_key_pair_are_switchable(preview: bool) -> None:
@@ -461,6 +479,8 @@ def test_every_taggable_resource_is_tagged(stacks, preview: bool) -> None:
         ({"shared_path": "mnt/shared"}, r"^shared_path: 'mnt/shared' is not an absolute directory path"),
         ({"app_bootstrap": "echo\nAPP_BOOTSTRAP_EOF\n"}, r"^app_bootstrap: must not contain a line 'APP_BOOTSTRAP_EOF'"),
         ({"spot_allocation_strategy": "lowest-price"}, r"^spot_allocation_strategy: 'lowest-price' is not allowed"),
+        ({"ami_id": "ami-XYZ"}, r"^ami_id: 'ami-XYZ' is not an AMI ID \(expected ami- and 8 or 17 hexadecimal digits"),
+        ({"ami_id": "al2023"}, r"^ami_id: 'al2023' is not an AMI ID"),
     ],
 )
 def test_bad_inputs_are_refused_with_a_message_naming_the_argument(overrides: dict, message: str) -> None:
@@ -492,6 +512,7 @@ BAD_SETTINGS = [
     ({"webSpotPercent": "101"}, r"^awsinaction:webSpotPercent: 101 is outside 0\.\.100"),
     ({"certificateArn": "my-cert"}, r"^awsinaction:certificateArn: 'my-cert' is malformed"),
     ({"webMaxSize": "0"}, r"^awsinaction:webMaxSize: 0 is outside 1\.\.1000"),
+    ({"webAmiId": "ami-0123"}, r"^awsinaction:webAmiId: 'ami-0123' is not an AMI ID \(expected ami- and 8 or 17 hexadecimal digits"),
 ]
 
 
@@ -507,6 +528,8 @@ def test_web_settings_defaults_and_parsing() -> None:
     assert (web.cpu_target_percent, web.spot_percent, web.on_demand_base_capacity) == (70, 0, 0)
     assert (web.ssm_access, web.detailed_monitoring, web.certificate_arn) == (True, False, None)
     assert web.health_check_path == "/healthz"
+    assert web.ami_id is None, "no pin: the latest Amazon Linux 2023"
+    assert load_settings("awsinaction", "test", {"webAmiId": "ami-0123456789abcdef0"}).web.ami_id == "ami-0123456789abcdef0"
     prod = load_settings("awsinaction", "test", {**PROD_CONFIG, "webSpotPercent": "50"}).web
     assert prod.schedules == [ScheduledCapacity("0 8 * * *", 4), ScheduledCapacity("0 20 * * *", 2)]
     assert (prod.alb_access_logs, prod.alb_deletion_protection, prod.on_demand_base_capacity) == (True, True, 1)
