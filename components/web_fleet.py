@@ -17,8 +17,10 @@ import pulumi_aws as aws
 from ._args import coerce_args, require
 from .alarms import PUBLISHER_ACTIONS, alarm_key_policy
 from .cron import check_cron
+from .database_checks import DatabaseEngine, check_master_username
 from .ec2_defaults import al2023_ami_id, check_instance_type, encrypted_root_volume, imdsv2_metadata_options
 from .iam import Statement, assume_role_policy, policy_document, statement
+from .lambda_function import aws_context
 from .load_balancer import check_between, check_health_check_path
 from .network import LOG_RETENTION_DAYS
 from .tags import resource_tags
@@ -114,6 +116,12 @@ class WebFleetArgs:
     """Database port (default 3306, MySQL)."""
     database_name: Optional[str] = "wordpress"
     """Database (schema) name the application uses (default wordpress)."""
+    database_resource_id: Optional[pulumi.Input[str]] = None
+    """RDS resource ID of the database (Database.resource_id): the servers may then connect as database_user with IAM
+    authentication (rds-db:connect). The default WordPress needs it (default none)."""
+    database_user: Optional[str] = "wordpress"
+    """Database user the application connects as with IAM authentication, not the master user; WordPress creates it at
+    boot with the master credentials, with rights on its own database only (default wordpress)."""
     database_secret_kms_key_arn: Optional[pulumi.Input[str]] = None
     """Customer-managed KMS key of the secret, if any; the servers may decrypt with it through Secrets Manager only."""
     file_system_arn: Optional[pulumi.Input[str]] = None
@@ -268,6 +276,12 @@ def validate_web_fleet_args(args: WebFleetArgs) -> None:
     )
     architecture = check_architecture(args.instance_type, args.architecture, "instance_type", "architecture")
     check_ami_id(args.ami_id, "ami_id")
+    check_master_username(args.database_user, DatabaseEngine.MYSQL, "database_user")
+    if args.app_bootstrap is None and args.database_resource_id is None:
+        raise ValueError(
+            "database_resource_id: None; the default WordPress connects as its own database user with IAM authentication: "
+            "give the Database's resource_id (its iam_database_authentication on), or your own app_bootstrap"
+        )
     for extra in args.spot_instance_types:
         if check_instance_type(extra, "spot_instance_types") != architecture:
             raise ValueError(f"spot_instance_types: {extra!r} is not an {architecture} type like the image; mix one architecture only")
@@ -299,6 +313,11 @@ def validate_web_fleet_args(args: WebFleetArgs) -> None:
         check_app_bootstrap(args.app_bootstrap, "app_bootstrap")
 
 
+def database_user_arn(partition: str, region: str, account: str, resource_id: str, user: str) -> str:
+    """The rds-db:connect resource of one database user of one instance (the instance named by its resource ID)."""
+    return f"arn:{partition}:rds-db:{region}:{account}:dbuser:{resource_id}/{user}"
+
+
 def instance_policy(
     secret_arn: str,
     log_group_arn: str,
@@ -306,8 +325,10 @@ def instance_policy(
     access_point_arn: Optional[str] = None,
     secret_kms_key_arn: Optional[str] = None,
     ssm_access: bool = False,
+    database_user_arn: Optional[str] = None,
 ) -> str:
-    """The instance role's only policy: read one secret, mount one file system, write its own logs (+ Session Manager)."""
+    """The instance role's only policy: read one secret, connect as one database user, mount one file system, write its
+    own logs (+ Session Manager)."""
     statements: list[Statement] = [
         statement(["secretsmanager:GetSecretValue"], [secret_arn], sid="ReadDatabaseSecret"),
         statement(
@@ -316,6 +337,8 @@ def instance_policy(
             sid="WriteOwnLogs",
         ),
     ]
+    if database_user_arn:
+        statements.append(statement(["rds-db:connect"], [database_user_arn], sid="ConnectAsDatabaseUser"))
     if secret_kms_key_arn:
         statements.append(
             statement(
@@ -422,10 +445,21 @@ class WebFleet(pulumi.ComponentResource):
             args.file_system_arn,
             args.file_system_access_point_arn,
             args.database_secret_kms_key_arn,
-        ).apply(lambda v: instance_policy(v[0], v[1], v[2], v[3], v[4], ssm_access=bool(args.ssm_access)))
+            self._database_user_arn(),
+        ).apply(lambda v: instance_policy(v[0], v[1], v[2], v[3], v[4], ssm_access=bool(args.ssm_access), database_user_arn=v[5]))
         aws.iam.RolePolicy(name, role=role.id, policy=policy, opts=self._child)
         profile = aws.iam.InstanceProfile(name, role=role.name, tags=self._tags(name), opts=self._child)
         return role, profile
+
+    def _database_user_arn(self) -> Optional[pulumi.Output[str]]:
+        """What rds-db:connect names for the application's database user (None without the database's resource ID)."""
+        args = self._args
+        if args.database_resource_id is None:
+            return None
+        where = aws_context()
+        return pulumi.Output.from_input(args.database_resource_id).apply(
+            lambda resource_id: database_user_arn(where.partition, where.region, where.account, resource_id, args.database_user)
+        )
 
     def _security_group(self) -> aws.ec2.SecurityGroup:
         args, name = self._args, f"{self._name}-servers"
@@ -502,6 +536,7 @@ class WebFleet(pulumi.ComponentResource):
                     db_host=host,
                     db_port=int(port),
                     db_name=args.database_name,
+                    db_user=args.database_user,
                     shared_dir=args.shared_path,
                     site_url=site_url or "",
                     app_port=args.app_port,

@@ -115,6 +115,11 @@ def validate_web_shop_args(args: WebShopArgs) -> None:
             f"database: engine {DatabaseEngine(args.database.engine).value!r} cannot serve the default application "
             "(WordPress needs MySQL); use mysql or give web_fleet.app_bootstrap"
         )
+    if args.web_fleet.database_user == args.database.master_username:
+        raise ValueError(
+            f"web_fleet.database_user: {args.web_fleet.database_user!r} is the database's master user; "
+            "the application connects as a user of its own"
+        )
 
 
 def check_origin(args: WebShopArgs) -> None:
@@ -171,6 +176,7 @@ _FLEET_WIRING = (
     "load_balancer_arn_suffix",
     "database_secret_arn",
     "database_host",
+    "database_resource_id",
 )
 
 
@@ -241,6 +247,8 @@ class WebShop(pulumi.ComponentResource):
             f"{name}-db",
             dataclasses.replace(
                 args.database,
+                # The web servers connect as their own database user, authenticated by IAM.
+                iam_database_authentication=True,
                 vpc_id=net.vpc_id,
                 subnet_ids=net.isolated_subnet_ids,
                 availability_zones=net.availability_zones,
@@ -285,6 +293,7 @@ class WebShop(pulumi.ComponentResource):
                 load_balancer_arn_suffix=balancer.arn_suffix,
                 database_secret_arn=database.secret_arn,
                 database_host=database.address,
+                database_resource_id=database.resource_id,
                 database_port=database.port,
                 database_name=args.database.database_name,
                 file_system_arn=files.file_system_arn,

@@ -19,6 +19,7 @@ from policies.offline.mocks import ACCOUNT_ID, AMI_ID
 from settings import ConfigError, load_settings
 from tests.compute_fixtures import (
     ACCESS_POINT_ARN,
+    DB_RESOURCE_ID,
     DEV_CONFIG,
     FS_ARN,
     MOUNT_COMMANDS,
@@ -233,6 +234,18 @@ def test_instance_role_grants_only_what_the_servers_need(stacks, stack: str, pre
     log_group_arn = next(g for g in result.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name == "web-logs").state["arn"]
     assert by_sid["WriteOwnLogs"]["Resource"] == [log_group_arn, f"{log_group_arn}:*"]
     assert set(by_sid["SessionManager"]["Action"]) == set(SESSION_MANAGER_ACTIONS)
+    # One database user of one instance: never dbuser:*/* or another user.
+    assert by_sid["ConnectAsDatabaseUser"]["Action"] == ["rds-db:connect"]
+    assert by_sid["ConnectAsDatabaseUser"]["Resource"] == [f"arn:aws:rds-db:us-east-1:{ACCOUNT_ID}:dbuser:{DB_RESOURCE_ID}/wordpress"]
+
+
+def test_wordpress_needs_the_database_resource_id_a_custom_app_does_not(preview: bool) -> None:
+    with pytest.raises(ValueError, match=r"^database_resource_id: None; the default WordPress connects as its own database user"):
+        run(lambda: WebFleet("web", fleet_args(database_resource_id=None)))
+    custom = fleet_only(preview, database_resource_id=None, app_bootstrap="#!/bin/bash\necho static\n", ssm_access=False)
+    if not preview:
+        (document,) = role_documents(custom)
+        assert "ConnectAsDatabaseUser" not in {s["Sid"] for s in document["Statement"]}
 
 
 def test_without_session_manager_no_statement_uses_a_wildcard(preview: bool) -> None:
@@ -481,6 +494,8 @@ def test_every_taggable_resource_is_tagged(stacks, preview: bool) -> None:
         ({"spot_allocation_strategy": "lowest-price"}, r"^spot_allocation_strategy: 'lowest-price' is not allowed"),
         ({"ami_id": "ami-XYZ"}, r"^ami_id: 'ami-XYZ' is not an AMI ID \(expected ami- and 8 or 17 hexadecimal digits"),
         ({"ami_id": "al2023"}, r"^ami_id: 'al2023' is not an AMI ID"),
+        ({"database_user": "word-press"}, r"^database_user: 'word-press' is not a mysql user name"),
+        ({"database_user": "rdsadmin"}, r"^database_user: 'rdsadmin' is reserved by RDS"),
     ],
 )
 def test_bad_inputs_are_refused_with_a_message_naming_the_argument(overrides: dict, message: str) -> None:
