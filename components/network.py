@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ._args import coerce_args
-from .alarms import encrypted_alarm_topic
+from .alarms import AlarmSpec, create_alarms, encrypted_alarm_topic
 from .cidr_plan import MAX_AZS, TIERS, check_az_count, check_subnet_layout, check_vpc_cidr, plan_subnets
 from .ec2_defaults import (
     al2023_ami_id,
@@ -145,6 +145,14 @@ def check_ssh_allowed_cidrs(cidrs: list[str], argument: str) -> None:
             raise ValueError(f"{argument}: {cidr!r} is not a CIDR block (expected e.g. 203.0.113.10/32)")
         if network.prefixlen == 0:
             raise ValueError(f"{argument}: {cidr!r} opens SSH to the whole internet; list your own addresses instead")
+
+
+def recover_alarm(region: str, what: str) -> AlarmSpec:
+    """Recover an instance on new hardware when its host fails the system status check for 5 minutes (book ch. 14)."""
+    return AlarmSpec(
+        "recover", "StatusCheckFailed_System", "GreaterThanThreshold", 0, "Maximum", 60, 5,
+        f"Recover {what} on new hardware when the host fails (book ch. 14)", actions=(recover_action_arn(region),),
+    )
 
 
 def nat_user_data(vpc_cidr: str) -> str:
@@ -403,74 +411,19 @@ class Network(pulumi.ComponentResource):
         """A failed NAT instance reaches the topic: host or instance checks failing (EC2 recovers or reboots it),
         or its heartbeat saying it does not forward, or not arriving (set-up died, instance down)."""
         dimensions = {"InstanceId": instance.id}
-        self._recover_alarm(name, instance, region, "the NAT instance", topic_arn)
-        for suffix, namespace, metric, comparison, threshold, period, periods, missing, actions, description in (
-            (
-                "reboot",
-                "AWS/EC2",
-                "StatusCheckFailed_Instance",
-                "GreaterThanThreshold",
-                0,
-                60,
-                3,
-                "missing",
-                [reboot_action_arn(region)],
-                "The NAT instance fails its instance status check for 3 minutes: EC2 reboots it",
-            ),
-            (
-                "forwarding",
-                NAT_METRIC_NAMESPACE,
-                NAT_METRIC_NAME,
-                "LessThanThreshold",
-                1,
-                300,
-                2,
-                "breaching",
-                [],
-                "The NAT instance does not forward the private subnets' traffic, or stopped reporting for 10 minutes: "
-                "the web servers have no egress (see /var/log/nat-setup.log on the instance)",
-            ),
-        ):
-            alarm_name = f"{name}-{suffix}"
-            aws.cloudwatch.MetricAlarm(
-                alarm_name,
-                alarm_description=description,
-                namespace=namespace,
-                metric_name=metric,
-                statistic="Maximum" if namespace == "AWS/EC2" else "Minimum",
-                period=period,
-                evaluation_periods=periods,
-                comparison_operator=comparison,
-                threshold=threshold,
-                treat_missing_data=missing,
-                dimensions=dimensions,
-                alarm_actions=[*actions, topic_arn],
-                ok_actions=[topic_arn],
-                tags=self._tags(alarm_name),
-                opts=self._child,
-            )
-
-    def _recover_alarm(
-        self, name: str, instance: aws.ec2.Instance, region: str, what: str, topic_arn: Optional[pulumi.Input[str]] = None
-    ) -> aws.cloudwatch.MetricAlarm:
-        """Recover the instance on new hardware when its host fails (book ch. 14), telling the topic when there is one."""
-        notify = [topic_arn] if topic_arn is not None else []
-        return aws.cloudwatch.MetricAlarm(
-            f"{name}-recover",
-            alarm_description=f"Recover {what} on new hardware when the host fails (book ch. 14)",
-            namespace="AWS/EC2",
-            metric_name="StatusCheckFailed_System",
-            statistic="Maximum",
-            period=60,
-            evaluation_periods=5,
-            comparison_operator="GreaterThanThreshold",
-            threshold=0,
-            dimensions={"InstanceId": instance.id},
-            alarm_actions=[recover_action_arn(region), *notify],
-            ok_actions=notify or None,
-            tags=self._tags(f"{name}-recover"),
-            opts=self._child,
+        reboot = AlarmSpec(
+            "reboot", "StatusCheckFailed_Instance", "GreaterThanThreshold", 0, "Maximum", 60, 3,
+            "The NAT instance fails its instance status check for 3 minutes: EC2 reboots it", actions=(reboot_action_arn(region),),
         )
+        status_checks = [recover_alarm(region, "the NAT instance"), reboot]
+        create_alarms(name, "Network", self._args.tags, self, "AWS/EC2", dimensions, status_checks, topic_arn)
+        forwarding = AlarmSpec(
+            "forwarding", NAT_METRIC_NAME, "LessThanThreshold", 1, "Minimum", 300, 2,
+            "The NAT instance does not forward the private subnets' traffic, or stopped reporting for 10 minutes: "
+            "the web servers have no egress (see the instance's console output)",
+            treat_missing_data="breaching",
+        )
+        create_alarms(name, "Network", self._args.tags, self, NAT_METRIC_NAMESPACE, dimensions, [forwarding], topic_arn)
 
     def _private_routes(self, index: int, az: str, nat_targets: list[pulumi.CustomResource]) -> aws.ec2.RouteTable:
         table = self._route_table("private", az, self.subnets["private"][index])
@@ -580,7 +533,8 @@ class Network(pulumi.ComponentResource):
             # Patch with dnf; a new AMI must not replace the bastion and change its address unasked.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["ami"]),
         )
-        self._recover_alarm(name, instance, region, "the bastion")
+        recover = [recover_alarm(region, "the bastion")]
+        create_alarms(name, "Network", args.tags, self, "AWS/EC2", {"InstanceId": instance.id}, recover, None)
         return sg, instance
 
     def _app_security_group(self, bastion_sg: Optional[aws.ec2.SecurityGroup]) -> aws.ec2.SecurityGroup:
