@@ -152,11 +152,10 @@ def test_a_pinned_ami_replaces_the_lookup(preview: bool, monkeypatch: pytest.Mon
     assert fleet_only(preview).one(TEMPLATE).inputs["imageId"] == "ami-looked-up"
 
 
-def test_the_stack_setting_pins_the_ami(preview: bool) -> None:
+def test_the_stack_setting_pins_the_ami(stacks, preview: bool) -> None:
     pinned = "ami-0fedcba9876543210"
-    result = run_stack("dev", preview, {"awsinaction:webAmiId": pinned})
-    assert result.one(TEMPLATE).inputs["imageId"] == pinned
-    assert run_stack("dev", preview).one(TEMPLATE).inputs["imageId"] == AMI_ID, "empty keeps the SSM lookup"
+    assert run(stack_program({**DEV_CONFIG, "webAmiId": pinned}), preview).one(TEMPLATE).inputs["imageId"] == pinned
+    assert stacks[("dev", preview)].one(TEMPLATE).inputs["imageId"] == AMI_ID, "empty keeps the SSM lookup"
 
 
 def test_detailed_monitoring_and_key_pair_are_switchable(preview: bool) -> None:
