@@ -7,7 +7,7 @@ exec > >(tee -a /var/log/nat-setup.log) 2>&1
 # Swap before dnf: on a 512 MiB t4g.nano, dnf's repository metadata alone can wake the OOM killer
 # (amazon-linux-2023 issue 404), which would leave the private subnets without egress. dd, not
 # fallocate: swapon refuses a file with holes on XFS, the root file system of Amazon Linux 2023.
-if ! swapon --show=NAME --noheadings | grep -qx /swapfile; then
+if ! grep -q '^/swapfile ' /proc/swaps; then
     if [ ! -f /swapfile ]; then
         dd if=/dev/zero of=/swapfile bs=1M count={{ swap_mib }} status=none
         chmod 0600 /swapfile
