@@ -40,6 +40,10 @@ class AlarmSpec:
     period: int
     evaluation_periods: int
     description: str
+    treat_missing_data: Optional[str] = None
+    """What a period without data counts as (breaching, notBreaching, ignore); None keeps CloudWatch's missing."""
+    actions: tuple[str, ...] = ()
+    """Actions besides notifying the topic, e.g. EC2's recover or reboot action."""
 
 
 def alarm_key_policy(account_id: str) -> str:
@@ -92,10 +96,11 @@ def create_alarms(
     namespace: str,
     dimensions: Mapping[str, pulumi.Input[str]],
     specs: list[AlarmSpec],
-    topic_arn: pulumi.Input[str],
+    topic_arn: Optional[pulumi.Input[str]],
 ) -> list[aws.cloudwatch.MetricAlarm]:
-    """One alarm per spec, notifying `topic_arn` when it fires and when it recovers."""
+    """One alarm per spec, notifying `topic_arn` (when given) when it fires and when it recovers."""
     alarms = []
+    notify = [topic_arn] if topic_arn is not None else []
     for spec in specs:
         alarm_name = f"{name}-{spec.suffix}"
         alarms.append(
@@ -109,9 +114,10 @@ def create_alarms(
                 evaluation_periods=spec.evaluation_periods,
                 comparison_operator=spec.comparison,
                 threshold=spec.threshold,
+                treat_missing_data=spec.treat_missing_data,
                 dimensions=dict(dimensions),
-                alarm_actions=[topic_arn],
-                ok_actions=[topic_arn],
+                alarm_actions=[*spec.actions, *notify],
+                ok_actions=notify or None,
                 tags=resource_tags(alarm_name, component, tags),
                 opts=pulumi.ResourceOptions(parent=parent),
             )

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ._args import coerce_args, require
+from .lambda_function import physical_name
 from .network import LOG_RETENTION_DAYS
 from .secure_bucket import secure_bucket
 from .tags import resource_tags
@@ -33,6 +34,8 @@ MINIMUM_VIEWER_TLS = "TLSv1.2_2021"
 """Security policy for viewers when the distribution has its own certificate."""
 CLOUDFRONT_REGION = "us-east-1"
 """CloudFront reads certificates and vends its logs in us-east-1 only."""
+VENDED_LOG_NAME_MAX = 60
+"""CloudWatch Logs delivery source and destination names: 1 to 60 characters of [\\w-], unique in the account and region."""
 _DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 
 
@@ -85,7 +88,8 @@ class ContentDeliveryArgs:
     noncurrent_expire_after_days: Optional[int] = 365
     """Days after which replaced versions of static assets are deleted (default 365)."""
     protect: Optional[bool] = False
-    """Protect the static-assets bucket against deletion by Pulumi (default false)."""
+    """Protect the static-assets bucket against deletion by Pulumi; unprotected, `pulumi destroy` empties the static and
+    log buckets (every object version) and deletes them (default false)."""
     tags: Optional[dict[str, str]] = None
     """Extra tags for every resource (default none)."""
 
@@ -118,6 +122,12 @@ def validate_content_delivery_args(args: ContentDeliveryArgs) -> None:
         raise ValueError(
             f"web_acl_arn: {web_acl!r} is not a WAFv2 web ACL with CLOUDFRONT scope (arn:aws:wafv2:us-east-1:<account>:global/webacl/...)"
         )
+
+
+def vended_log_name(name: str, role: str) -> str:
+    """Name of this component's log delivery source or destination: `<project>-<stack>-<name>-<role>`, so two stacks
+    (or two components) in one account never claim the same name; shortened with a hash past 60 characters."""
+    return physical_name(pulumi.get_project(), pulumi.get_stack(), name, role, max_length=VENDED_LOG_NAME_MAX)
 
 
 class ContentDelivery(pulumi.ComponentResource):
@@ -162,6 +172,8 @@ class ContentDelivery(pulumi.ComponentResource):
             noncurrent_to_glacier_after_days=args.noncurrent_to_glacier_after_days,
             noncurrent_expire_after_days=args.noncurrent_expire_after_days,
             protect=bool(args.protect),
+            # Uploaded assets (every version) must not block `pulumi destroy` of a throw-away stack; a protected one keeps them.
+            force_destroy=not args.protect,
             attach_policy=False,
         )
         certificate_arn = self._certificate() if args.domain_name else None
@@ -320,6 +332,8 @@ class ContentDelivery(pulumi.ComponentResource):
             tags=self._tags(name),
             parent=self,
             expire_after_days=self._args.log_retention_days,
+            # As for the load balancer's logs: a stack that is not protected may be destroyed with its logs.
+            force_destroy=not self._args.protect,
             # The statements CloudWatch Logs documents for vended-log delivery; with them in place it adds
             # none of its own at CreateDelivery, so Pulumi sees no drift.
             policy_statements=lambda arn: [
@@ -349,7 +363,7 @@ class ContentDelivery(pulumi.ComponentResource):
         )
         source = aws.cloudwatch.LogDeliverySource(
             name,
-            name=f"{self._name}-cdn-access".replace("_", "-")[:60],
+            name=vended_log_name(self._name, "access"),
             log_type="ACCESS_LOGS",
             resource_arn=distribution.arn,
             region=CLOUDFRONT_REGION,
@@ -358,7 +372,7 @@ class ContentDelivery(pulumi.ComponentResource):
         )
         destination = aws.cloudwatch.LogDeliveryDestination(
             name,
-            name=f"{self._name}-cdn-bucket".replace("_", "-")[:60],
+            name=vended_log_name(self._name, "bucket"),
             output_format="parquet",
             delivery_destination_configuration={"destination_resource_arn": logs.bucket.arn},
             region=CLOUDFRONT_REGION,

@@ -140,6 +140,9 @@ class DatabaseArgs:
     """Set Pulumi's protect option on the primary instance so `pulumi destroy` refuses to delete it (default false)."""
     replica_instance_class: Optional[str] = None
     """Instance class of a read replica; none when unset (default none). Needs backup_retention_days > 0."""
+    iam_database_authentication: Optional[bool] = False
+    """Let IAM roles connect as database users created for it (MySQL: IDENTIFIED WITH AWSAuthenticationPlugin; PostgreSQL:
+    GRANT rds_iam), with 15-minute tokens instead of passwords (default false)."""
     alarm_topic_arn: Optional[pulumi.Input[str]] = None
     """SNS topic for the alarms (default: an encrypted topic created by the component)."""
     log_retention_days: Optional[int] = 30
@@ -202,6 +205,8 @@ class Database(pulumi.ComponentResource):
     """ID of the database's security group (engine port from the client groups only)."""
     instance_identifier: pulumi.Output[str]
     """RDS identifier of the primary instance."""
+    resource_id: pulumi.Output[str]
+    """RDS resource ID of the primary (db-...): names the instance in rds-db:connect permissions."""
     replica_address: pulumi.Output[Optional[str]]
     """DNS address of the read replica (None without a replica)."""
     alarm_topic_arn: pulumi.Output[str]
@@ -277,6 +282,7 @@ class Database(pulumi.ComponentResource):
             auto_minor_version_upgrade=True,
             enabled_cloudwatch_logs_exports=list(profile.log_exports),
             deletion_protection=args.deletion_protection,
+            iam_database_authentication_enabled=bool(args.iam_database_authentication),
             skip_final_snapshot=args.skip_final_snapshot,
             final_snapshot_identifier=identifier.apply(final_snapshot_identifier) if keep_backups else None,
             # Keep the automated backups after deletion whenever a final snapshot is kept too.
@@ -306,6 +312,7 @@ class Database(pulumi.ComponentResource):
         )
         self.security_group_id = security_group.id
         self.instance_identifier = primary.identifier
+        self.resource_id = primary.resource_id
         self.replica_address = replica.address if replica else pulumi.Output.from_input(None)
         self.alarm_topic_arn = pulumi.Output.from_input(topic_arn)
         self.register_outputs(
@@ -315,6 +322,7 @@ class Database(pulumi.ComponentResource):
                 "secret_arn": self.secret_arn,
                 "security_group_id": self.security_group_id,
                 "instance_identifier": self.instance_identifier,
+                "resource_id": self.resource_id,
                 "replica_address": self.replica_address,
                 "alarm_topic_arn": self.alarm_topic_arn,
             }
@@ -419,6 +427,7 @@ class Database(pulumi.ComponentResource):
             auto_minor_version_upgrade=True,
             enabled_cloudwatch_logs_exports=list(ENGINES[DatabaseEngine(args.engine)].log_exports),
             deletion_protection=args.deletion_protection,
+            iam_database_authentication_enabled=bool(args.iam_database_authentication),
             # RDS takes no final snapshot of a replica; the primary holds the data.
             skip_final_snapshot=True,
             tags=self._tags(name),

@@ -46,6 +46,11 @@ def recover_action_arn(region: str) -> str:
     return f"arn:aws:automate:{region}:ec2:recover"
 
 
+def reboot_action_arn(region: str) -> str:
+    """The CloudWatch alarm action that reboots an instance whose own status check fails."""
+    return f"arn:aws:automate:{region}:ec2:reboot"
+
+
 def current_region() -> str:
     """The region the default AWS provider deploys to."""
     return aws.get_region().region

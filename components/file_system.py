@@ -380,7 +380,7 @@ class SharedFileSystem(pulumi.ComponentResource):
             from_port=NFS_PORT,
             to_port=NFS_PORT,
             referenced_security_group_id=client.id,
-            description="NFS from the file system's clients",
+            description="NFS from the file system clients",
             tags=self._tags(f"{name}-nfs-from-clients"),
             opts=child,
         )
@@ -392,7 +392,7 @@ class SharedFileSystem(pulumi.ComponentResource):
             from_port=NFS_PORT,
             to_port=NFS_PORT,
             referenced_security_group_id=mount.id,
-            description="NFS to the file system's mount targets",
+            description="NFS to the file system mount targets",
             tags=self._tags(f"{name}-nfs-to-mount-targets"),
             opts=child,
         )

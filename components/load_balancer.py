@@ -261,7 +261,7 @@ class LoadBalancer(pulumi.ComponentResource):
     def _security_group(self, ports: list[int]) -> aws.ec2.SecurityGroup:
         args, name = self._args, f"{self._name}-alb"
         sg = aws.ec2.SecurityGroup(
-            name, vpc_id=args.vpc_id, description="Load balancer: HTTP(S) from clients, to the fleet's port only",
+            name, vpc_id=args.vpc_id, description="Load balancer: HTTP(S) from clients, to the fleet port only",
             # The policy pack admits internet ingress (80/443 only) on groups that say they front a load balancer.
             tags=self._tags(name, Role="load-balancer"), opts=self._child,
         )

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ._args import coerce_args
+from .alarms import AlarmSpec, create_alarms, encrypted_alarm_topic
 from .cidr_plan import MAX_AZS, TIERS, check_az_count, check_subnet_layout, check_vpc_cidr, plan_subnets
 from .ec2_defaults import (
     al2023_ami_id,
@@ -20,6 +21,7 @@ from .ec2_defaults import (
     current_region,
     encrypted_root_volume,
     imdsv2_metadata_options,
+    reboot_action_arn,
     recover_action_arn,
 )
 from .iam import assume_role_policy, policy_document, statement
@@ -30,6 +32,12 @@ WORLD_IPV4 = "0.0.0.0/0"
 WORLD_IPV6 = "::/0"
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 """The retention periods CloudWatch Logs accepts."""
+NAT_SWAP_MIB = 1024
+"""Swap file of the NAT instance: dnf's metadata does not fit in a t4g.nano's 512 MiB (amazon-linux-2023 issue 404)."""
+NAT_METRIC_NAMESPACE = "AWSInAction/NAT"
+"""CloudWatch namespace of the NAT instance's heartbeat; its role may publish to this namespace only."""
+NAT_METRIC_NAME = "ForwardingReady"
+"""Heartbeat metric: 1 every minute while the NAT instance forwards and masquerades the VPC's traffic, else 0."""
 
 
 class NatStrategy(str, Enum):
@@ -75,6 +83,8 @@ class NetworkArgs:
     """EC2 key pair for SSH to the bastion (default none: use EC2 Instance Connect)."""
     nat_instance_type: Optional[str] = "t4g.nano"
     """Instance type of the NAT instance when nat_strategy is instance (default t4g.nano)."""
+    alarm_topic_arn: Optional[pulumi.Input[str]] = None
+    """SNS topic for the NAT instance's alarms (default: with nat_strategy instance, an encrypted topic is created)."""
     flow_log_retention_days: Optional[int] = 30
     """Days CloudWatch keeps the VPC flow logs; a value CloudWatch accepts (default 30)."""
     tags: Optional[dict[str, str]] = None
@@ -135,6 +145,22 @@ def check_ssh_allowed_cidrs(cidrs: list[str], argument: str) -> None:
             raise ValueError(f"{argument}: {cidr!r} is not a CIDR block (expected e.g. 203.0.113.10/32)")
         if network.prefixlen == 0:
             raise ValueError(f"{argument}: {cidr!r} opens SSH to the whole internet; list your own addresses instead")
+
+
+def recover_alarm(region: str, what: str) -> AlarmSpec:
+    """Recover an instance on new hardware when its host fails the system status check for 5 minutes (book ch. 14)."""
+    return AlarmSpec(
+        "recover", "StatusCheckFailed_System", "GreaterThanThreshold", 0, "Maximum", 60, 5,
+        f"Recover {what} on new hardware when the host fails (book ch. 14)", actions=(recover_action_arn(region),),
+    )
+
+
+def nat_user_data(vpc_cidr: str) -> str:
+    """The NAT instance's set-up: swap, forwarding and masquerading for `vpc_cidr`, and the heartbeat."""
+    return render_template(
+        "nat_instance.sh",
+        {"vpc_cidr": vpc_cidr, "swap_mib": NAT_SWAP_MIB, "metric_namespace": NAT_METRIC_NAMESPACE, "metric_name": NAT_METRIC_NAME},
+    )
 
 
 class Network(pulumi.ComponentResource):
@@ -295,7 +321,7 @@ class Network(pulumi.ComponentResource):
         if strategy == NatStrategy.NONE:
             return []
         if strategy == NatStrategy.INSTANCE:
-            return [self._nat_instance(public_subnets[0], vpc_cidr)] * len(zones)
+            return [self._nat_instance(public_subnets[0], vpc_cidr, region)] * len(zones)
         count = len(zones) if strategy == NatStrategy.ONE_PER_AZ else 1
         gateways = []
         for az, subnet in list(zip(zones, public_subnets, strict=True))[:count]:
@@ -308,7 +334,7 @@ class Network(pulumi.ComponentResource):
             )
         return gateways if count == len(zones) else gateways * len(zones)
 
-    def _nat_instance(self, subnet: aws.ec2.Subnet, vpc_cidr: str) -> aws.ec2.Instance:
+    def _nat_instance(self, subnet: aws.ec2.Subnet, vpc_cidr: str, region: str) -> aws.ec2.Instance:
         name = f"{self._name}-nat"
         sg = aws.ec2.SecurityGroup(
             name,
@@ -336,7 +362,7 @@ class Network(pulumi.ComponentResource):
             opts=self._child,
         )
         architecture = check_instance_type(self._args.nat_instance_type, "nat_instance_type")
-        return aws.ec2.Instance(
+        instance = aws.ec2.Instance(
             name,
             ami=al2023_ami_id(architecture),
             instance_type=self._args.nat_instance_type,
@@ -344,14 +370,60 @@ class Network(pulumi.ComponentResource):
             vpc_security_group_ids=[sg.id],
             associate_public_ip_address=True,
             source_dest_check=False,
+            # An instance profile's ID is its name, which is what EC2 takes here.
+            iam_instance_profile=self._nat_instance_profile(name).id,
             metadata_options=imdsv2_metadata_options(),
             root_block_device=encrypted_root_volume(),
-            user_data=render_template("nat_instance.sh", {"vpc_cidr": vpc_cidr}),
+            user_data=nat_user_data(vpc_cidr),
             user_data_replace_on_change=True,
             tags=self._tags(name, Role="nat-instance"),
             # A newer AMI must not silently replace the NAT and cut egress mid-deploy.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["ami"]),
         )
+        topic_arn = self._args.alarm_topic_arn
+        if topic_arn is None:
+            topic_arn = encrypted_alarm_topic(name, "Network", self._args.tags, self).arn
+        self._nat_alarms(name, instance, region, topic_arn)
+        return instance
+
+    def _nat_instance_profile(self, name: str) -> aws.iam.InstanceProfile:
+        """The NAT instance may publish its heartbeat, to its own namespace, and nothing else."""
+        role = aws.iam.Role(name, assume_role_policy=assume_role_policy("ec2.amazonaws.com"), tags=self._tags(name), opts=self._child)
+        aws.iam.RolePolicy(
+            name,
+            role=role.id,
+            # PutMetricData has no resource type: "*" scoped by the namespace condition.
+            policy=policy_document(
+                [
+                    statement(
+                        ["cloudwatch:PutMetricData"],
+                        ["*"],
+                        sid="PublishNatHeartbeat",
+                        condition={"StringEquals": {"cloudwatch:namespace": NAT_METRIC_NAMESPACE}},
+                    )
+                ]
+            ),
+            opts=self._child,
+        )
+        return aws.iam.InstanceProfile(name, role=role.name, tags=self._tags(name), opts=self._child)
+
+    def _nat_alarms(self, name: str, instance: aws.ec2.Instance, region: str, topic_arn: pulumi.Input[str]) -> None:
+        """A failed NAT instance reaches the topic: host or instance checks failing (EC2 recovers or reboots it),
+        or its heartbeat saying it does not forward, or not arriving (set-up died, instance down)."""
+        dimensions = {"InstanceId": instance.id}
+        reboot = AlarmSpec(
+            "reboot", "StatusCheckFailed_Instance", "GreaterThanThreshold", 0, "Maximum", 60, 3,
+            "The NAT instance fails its instance status check for 3 minutes: EC2 reboots it", actions=(reboot_action_arn(region),),
+        )
+        status_checks = [recover_alarm(region, "the NAT instance"), reboot]
+        create_alarms(name, "Network", self._args.tags, self, "AWS/EC2", dimensions, status_checks, topic_arn)
+        forwarding = AlarmSpec(
+            "forwarding", NAT_METRIC_NAME, "LessThanThreshold", 1, "Minimum", 300, 2,
+            "The NAT instance does not forward the private subnets' traffic, or stopped reporting for 10 minutes: "
+            "the web servers have no egress (see the instance's console output)",
+            treat_missing_data="breaching",
+        )
+        create_alarms(name, "Network", self._args.tags, self, NAT_METRIC_NAMESPACE, dimensions, [forwarding], topic_arn)
 
     def _private_routes(self, index: int, az: str, nat_targets: list[pulumi.CustomResource]) -> aws.ec2.RouteTable:
         table = self._route_table("private", az, self.subnets["private"][index])
@@ -461,21 +533,8 @@ class Network(pulumi.ComponentResource):
             # Patch with dnf; a new AMI must not replace the bastion and change its address unasked.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["ami"]),
         )
-        aws.cloudwatch.MetricAlarm(
-            f"{name}-recover",
-            alarm_description="Recover the bastion on new hardware when the host fails (book ch. 14)",
-            namespace="AWS/EC2",
-            metric_name="StatusCheckFailed_System",
-            statistic="Maximum",
-            period=60,
-            evaluation_periods=5,
-            comparison_operator="GreaterThanThreshold",
-            threshold=0,
-            dimensions={"InstanceId": instance.id},
-            alarm_actions=[recover_action_arn(region)],
-            tags=self._tags(f"{name}-recover"),
-            opts=self._child,
-        )
+        recover = [recover_alarm(region, "the bastion")]
+        create_alarms(name, "Network", args.tags, self, "AWS/EC2", {"InstanceId": instance.id}, recover, None)
         return sg, instance
 
     def _app_security_group(self, bastion_sg: Optional[aws.ec2.SecurityGroup]) -> aws.ec2.SecurityGroup:

@@ -17,8 +17,10 @@ import pulumi_aws as aws
 from ._args import coerce_args, require
 from .alarms import PUBLISHER_ACTIONS, alarm_key_policy
 from .cron import check_cron
+from .database_checks import DatabaseEngine, check_master_username
 from .ec2_defaults import al2023_ami_id, check_instance_type, encrypted_root_volume, imdsv2_metadata_options
 from .iam import Statement, assume_role_policy, policy_document, statement
+from .lambda_function import aws_context
 from .load_balancer import check_between, check_health_check_path
 from .network import LOG_RETENTION_DAYS
 from .tags import resource_tags
@@ -26,6 +28,8 @@ from .web_user_data import WebUserData, check_app_bootstrap, render_web_user_dat
 
 WORLD_IPV4 = "0.0.0.0/0"
 NFS_PORT = 2049
+AMI_ID = re.compile(r"ami-(?:[0-9a-f]{8}|[0-9a-f]{17})")
+"""The form of an AMI ID."""
 ROOT_DEVICE = "/dev/xvda"
 """Root device name of the Amazon Linux 2023 AMIs."""
 WAIT_FOR_CAPACITY_TIMEOUT = "15m"
@@ -112,6 +116,12 @@ class WebFleetArgs:
     """Database port (default 3306, MySQL)."""
     database_name: Optional[str] = "wordpress"
     """Database (schema) name the application uses (default wordpress)."""
+    database_resource_id: Optional[pulumi.Input[str]] = None
+    """RDS resource ID of the database (Database.resource_id): the servers may then connect as database_user with IAM
+    authentication (rds-db:connect). The default WordPress needs it (default none)."""
+    database_user: Optional[str] = "wordpress"
+    """Database user the application connects as with IAM authentication, not the master user; WordPress creates it at
+    boot with the master credentials, with rights on its own database only (default wordpress)."""
     database_secret_kms_key_arn: Optional[pulumi.Input[str]] = None
     """Customer-managed KMS key of the secret, if any; the servers may decrypt with it through Secrets Manager only."""
     file_system_arn: Optional[pulumi.Input[str]] = None
@@ -134,6 +144,9 @@ class WebFleetArgs:
     """EC2 instance type (default t4g.micro, Graviton)."""
     architecture: Optional[Architecture] = None
     """Image architecture, arm64 or x86_64 (default: that of instance_type); must match the instance type."""
+    ami_id: Optional[str] = None
+    """AMI of the servers, e.g. ami-0123456789abcdef0: an Amazon Linux 2023 image of the instance type's architecture
+    (default none: the latest Amazon Linux 2023, looked up at every run, so each release replaces the servers)."""
     root_volume_size_gib: Optional[int] = 8
     """Size of the encrypted gp3 root volume in GiB, 8 to 1024 (default 8)."""
     detailed_monitoring: Optional[bool] = False
@@ -209,6 +222,14 @@ def check_architecture(instance_type: str, architecture: Optional[str], argument
     return wanted
 
 
+def check_ami_id(ami_id: Optional[str], argument: str) -> None:
+    """An AMI ID (ami- and 8 or 17 hexadecimal digits), or None for the latest Amazon Linux 2023."""
+    if ami_id is not None and not (isinstance(ami_id, str) and AMI_ID.fullmatch(ami_id)):
+        raise ValueError(
+            f"{argument}: {ami_id!r} is not an AMI ID (expected ami- and 8 or 17 hexadecimal digits, e.g. ami-0123456789abcdef0)"
+        )
+
+
 def parse_schedule(text: str, argument: str) -> ScheduledCapacity:
     """Parse "CRON=SIZE" (e.g. "0 8 * * *=4"), the stack config form of a scheduled capacity."""
     cron, separator, size = text.rpartition("=") if isinstance(text, str) else ("", "", "")
@@ -254,6 +275,13 @@ def validate_web_fleet_args(args: WebFleetArgs) -> None:
         "database_host",
     )
     architecture = check_architecture(args.instance_type, args.architecture, "instance_type", "architecture")
+    check_ami_id(args.ami_id, "ami_id")
+    check_master_username(args.database_user, DatabaseEngine.MYSQL, "database_user")
+    if args.app_bootstrap is None and args.database_resource_id is None:
+        raise ValueError(
+            "database_resource_id: None; the default WordPress connects as its own database user with IAM authentication: "
+            "give the Database's resource_id (its iam_database_authentication on), or your own app_bootstrap"
+        )
     for extra in args.spot_instance_types:
         if check_instance_type(extra, "spot_instance_types") != architecture:
             raise ValueError(f"spot_instance_types: {extra!r} is not an {architecture} type like the image; mix one architecture only")
@@ -285,6 +313,11 @@ def validate_web_fleet_args(args: WebFleetArgs) -> None:
         check_app_bootstrap(args.app_bootstrap, "app_bootstrap")
 
 
+def database_user_arn(partition: str, region: str, account: str, resource_id: str, user: str) -> str:
+    """The rds-db:connect resource of one database user of one instance (the instance named by its resource ID)."""
+    return f"arn:{partition}:rds-db:{region}:{account}:dbuser:{resource_id}/{user}"
+
+
 def instance_policy(
     secret_arn: str,
     log_group_arn: str,
@@ -292,8 +325,10 @@ def instance_policy(
     access_point_arn: Optional[str] = None,
     secret_kms_key_arn: Optional[str] = None,
     ssm_access: bool = False,
+    database_user_arn: Optional[str] = None,
 ) -> str:
-    """The instance role's only policy: read one secret, mount one file system, write its own logs (+ Session Manager)."""
+    """The instance role's only policy: read one secret, connect as one database user, mount one file system, write its
+    own logs (+ Session Manager)."""
     statements: list[Statement] = [
         statement(["secretsmanager:GetSecretValue"], [secret_arn], sid="ReadDatabaseSecret"),
         statement(
@@ -302,6 +337,8 @@ def instance_policy(
             sid="WriteOwnLogs",
         ),
     ]
+    if database_user_arn:
+        statements.append(statement(["rds-db:connect"], [database_user_arn], sid="ConnectAsDatabaseUser"))
     if secret_kms_key_arn:
         statements.append(
             statement(
@@ -353,6 +390,9 @@ class WebFleet(pulumi.ComponentResource):
         super().__init__("awsinaction:index:WebFleet", name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
+        # The Python SDK does not pass a component's depends_on on to its children: the resources that launch
+        # instances (whose boot may need, say, the file system's mount targets) take it explicitly.
+        self._launch_opts = pulumi.ResourceOptions(parent=self, depends_on=opts.depends_on if opts else None)
         architecture = check_architecture(args.instance_type, args.architecture, "instance_type", "architecture")
         desired = args.min_size if args.desired_capacity is None else args.desired_capacity
 
@@ -405,10 +445,21 @@ class WebFleet(pulumi.ComponentResource):
             args.file_system_arn,
             args.file_system_access_point_arn,
             args.database_secret_kms_key_arn,
-        ).apply(lambda v: instance_policy(v[0], v[1], v[2], v[3], v[4], ssm_access=bool(args.ssm_access)))
+            self._database_user_arn(),
+        ).apply(lambda v: instance_policy(v[0], v[1], v[2], v[3], v[4], ssm_access=bool(args.ssm_access), database_user_arn=v[5]))
         aws.iam.RolePolicy(name, role=role.id, policy=policy, opts=self._child)
         profile = aws.iam.InstanceProfile(name, role=role.name, tags=self._tags(name), opts=self._child)
         return role, profile
+
+    def _database_user_arn(self) -> Optional[pulumi.Output[str]]:
+        """What rds-db:connect names for the application's database user (None without the database's resource ID)."""
+        args = self._args
+        if args.database_resource_id is None:
+            return None
+        where = aws_context()
+        return pulumi.Output.from_input(args.database_resource_id).apply(
+            lambda resource_id: database_user_arn(where.partition, where.region, where.account, resource_id, args.database_user)
+        )
 
     def _security_group(self) -> aws.ec2.SecurityGroup:
         args, name = self._args, f"{self._name}-servers"
@@ -485,6 +536,7 @@ class WebFleet(pulumi.ComponentResource):
                     db_host=host,
                     db_port=int(port),
                     db_name=args.database_name,
+                    db_user=args.database_user,
                     shared_dir=args.shared_path,
                     site_url=site_url or "",
                     app_port=args.app_port,
@@ -513,7 +565,8 @@ class WebFleet(pulumi.ComponentResource):
             name,
             name_prefix=f"{name}-",
             description="Web servers of the fleet (Amazon Linux 2023)",
-            image_id=al2023_ami_id(architecture),
+            # A pin changes only when someone bumps it; the lookup follows every Amazon Linux release.
+            image_id=args.ami_id or al2023_ami_id(architecture),
             instance_type=args.instance_type,
             key_name=args.key_name,
             iam_instance_profile={"arn": profile.arn},
@@ -528,7 +581,7 @@ class WebFleet(pulumi.ComponentResource):
                 {"resource_type": "network-interface", "tags": self._tags(name)},
             ],
             tags=self._tags(name),
-            opts=self._child,
+            opts=self._launch_opts,
         )
 
     def _group(self, template: aws.ec2.LaunchTemplate, desired: int) -> aws.autoscaling.Group:
@@ -577,7 +630,7 @@ class WebFleet(pulumi.ComponentResource):
             metrics_granularity="1Minute",
             tags=[{"key": k, "value": v, "propagate_at_launch": True} for k, v in self._tags(name).items()],
             # Scaling policies and schedules own the desired capacity after creation: updates must not reset it.
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["desired_capacity"]),
+            opts=pulumi.ResourceOptions.merge(self._launch_opts, pulumi.ResourceOptions(ignore_changes=["desired_capacity"])),
             **capacity,
         )
 

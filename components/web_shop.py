@@ -115,6 +115,11 @@ def validate_web_shop_args(args: WebShopArgs) -> None:
             f"database: engine {DatabaseEngine(args.database.engine).value!r} cannot serve the default application "
             "(WordPress needs MySQL); use mysql or give web_fleet.app_bootstrap"
         )
+    if args.web_fleet.database_user == args.database.master_username:
+        raise ValueError(
+            f"web_fleet.database_user: {args.web_fleet.database_user!r} is the database's master user; "
+            "the application connects as a user of its own"
+        )
 
 
 def check_origin(args: WebShopArgs) -> None:
@@ -171,6 +176,7 @@ _FLEET_WIRING = (
     "load_balancer_arn_suffix",
     "database_secret_arn",
     "database_host",
+    "database_resource_id",
 )
 
 
@@ -208,7 +214,7 @@ class WebShop(pulumi.ComponentResource):
     bastion_public_ip: pulumi.Output[Optional[str]]
     """Public IP of the bastion host (None without one)."""
     alarm_topic_arn: pulumi.Output[str]
-    """SNS topic receiving the alarms of the database and the file system."""
+    """SNS topic receiving the alarms of the database, the file system and the NAT instance."""
     scaling_topic_arn: pulumi.Output[str]
     """SNS topic receiving the web servers' scaling events and target-group alarms."""
 
@@ -221,7 +227,9 @@ class WebShop(pulumi.ComponentResource):
         super().__init__("awsinaction:index:WebShop", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        net = self._network(name, args, child)
+        # The NAT instance's alarms go to the shop's alarm topic, which the database (built on the network) creates.
+        alarm_topic_arn, resolve_alarm_topic = pulumi.deferred_output()
+        net = self._network(name, args, child, alarm_topic_arn)
         origin_secret = random.RandomPassword(f"{name}-origin-verify", length=40, special=False, opts=child)
         balancer = LoadBalancer(
             f"{name}-lb",
@@ -239,6 +247,8 @@ class WebShop(pulumi.ComponentResource):
             f"{name}-db",
             dataclasses.replace(
                 args.database,
+                # The web servers connect as their own database user, authenticated by IAM.
+                iam_database_authentication=True,
                 vpc_id=net.vpc_id,
                 subnet_ids=net.isolated_subnet_ids,
                 availability_zones=net.availability_zones,
@@ -247,6 +257,7 @@ class WebShop(pulumi.ComponentResource):
             child,
         )
         topic_arn = database.alarm_topic_arn
+        resolve_alarm_topic(topic_arn)
         files = SharedFileSystem(
             f"{name}-files",
             dataclasses.replace(
@@ -282,6 +293,7 @@ class WebShop(pulumi.ComponentResource):
                 load_balancer_arn_suffix=balancer.arn_suffix,
                 database_secret_arn=database.secret_arn,
                 database_host=database.address,
+                database_resource_id=database.resource_id,
                 database_port=database.port,
                 database_name=args.database.database_name,
                 file_system_arn=files.file_system_arn,
@@ -338,11 +350,17 @@ class WebShop(pulumi.ComponentResource):
         has_bastion = args.network.bastion_enabled if args.network is not None else net.bastion_security_group_id is not None
         return net.bastion_security_group_id if has_bastion else None
 
-    def _network(self, name: str, args: WebShopArgs, child: pulumi.ResourceOptions) -> ExistingNetworkArgs:
-        """The network the parts go into: the existing one, or a new Network component."""
+    def _network(
+        self, name: str, args: WebShopArgs, child: pulumi.ResourceOptions, alarm_topic_arn: pulumi.Output[str]
+    ) -> ExistingNetworkArgs:
+        """The network the parts go into: the existing one, or a new Network component alarming to the shop's topic."""
         if args.existing_network is not None:
             return args.existing_network
-        network = Network(f"{name}-network", args.network, child)
+        network = Network(
+            f"{name}-network",
+            dataclasses.replace(args.network, alarm_topic_arn=args.network.alarm_topic_arn or alarm_topic_arn),
+            child,
+        )
         return ExistingNetworkArgs(
             vpc_id=network.vpc_id,
             vpc_cidr=network.vpc_cidr,

@@ -1,7 +1,7 @@
 """User data of the web fleet, rendered from components/templates/web_server.sh and an application bootstrap.
 
-Every value is shell-quoted before it is placed in the script; the database password is never
-among them (the instances read it from Secrets Manager at boot).
+Every value is shell-quoted before it is placed in the script; no database password is among them
+(the instances read the master secret from Secrets Manager at boot; WordPress connects with IAM tokens).
 """
 
 import re
@@ -33,6 +33,7 @@ class WebUserData:
     db_host: str
     db_port: int
     db_name: str
+    db_user: str
     shared_dir: str
     site_url: str
     app_port: int
@@ -90,7 +91,7 @@ def render_web_user_data(values: WebUserData) -> str:
     quoted = {
         name: shell_literal(getattr(values, name))
         for name in (
-            "db_secret_arn", "db_host", "db_port", "db_name", "shared_dir", "site_url",
+            "db_secret_arn", "db_host", "db_port", "db_name", "db_user", "shared_dir", "site_url",
             "app_port", "health_check_path", "log_group_name",
         )
     }

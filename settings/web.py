@@ -5,7 +5,7 @@ from typing import Any, Mapping, Optional
 
 from components.ec2_defaults import check_instance_type
 from components.load_balancer import check_between, check_health_check_path
-from components.web_fleet import ScheduledCapacity, check_architecture, check_group_size, check_schedules, parse_schedule
+from components.web_fleet import ScheduledCapacity, check_ami_id, check_architecture, check_group_size, check_schedules, parse_schedule
 
 from .schema import Key, matches
 
@@ -63,6 +63,13 @@ KEYS = [
         "More instance types of the same architecture for spot capacity, e.g. t4g.small.",
         _instance_types,
     ),
+    Key(
+        "webAmiId",
+        "string",
+        "",
+        "AMI of the web servers (Amazon Linux 2023, webInstanceType's architecture); empty for the latest, looked up at every run.",
+        lambda v, k: check_ami_id(v or None, k),
+    ),
     Key("webDetailedMonitoring", "boolean", False, "One-minute EC2 metrics for the web servers (costs extra)."),
     Key("webSsmAccess", "boolean", True, "Shell access to the web servers through SSM Session Manager, without SSH."),
     Key(
@@ -98,6 +105,7 @@ class WebSettings:
     spot_percent: int
     spot_instance_types: list[str]
     on_demand_base_capacity: int
+    ami_id: Optional[str]
     detailed_monitoring: bool
     ssm_access: bool
     health_check_path: str
@@ -129,6 +137,7 @@ def build(values: Mapping[str, Any], key: Any) -> WebSettings:
         spot_instance_types=values["webSpotInstanceTypes"],
         # With spot, one server stays on demand so the site never rests on spot capacity alone.
         on_demand_base_capacity=1 if values["webSpotPercent"] else 0,
+        ami_id=values["webAmiId"] or None,
         detailed_monitoring=values["webDetailedMonitoring"],
         ssm_access=values["webSsmAccess"],
         health_check_path=values["webHealthCheckPath"],

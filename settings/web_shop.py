@@ -51,6 +51,7 @@ def web_shop_args(settings: Settings) -> WebShopArgs:
             spot_percent=web.spot_percent,
             spot_instance_types=web.spot_instance_types,
             on_demand_base_capacity=web.on_demand_base_capacity,
+            ami_id=web.ami_id,
             detailed_monitoring=web.detailed_monitoring,
             ssm_access=web.ssm_access,
             # WordPress's admin mail (lost-password route) goes to the operator when the stack names one.

@@ -13,6 +13,7 @@ from settings.web_shop import web_shop_args
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-AbCdEf"
 DB_HOST = "wordpress.abc.us-east-1.rds.amazonaws.com"
+DB_RESOURCE_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"
 FS_ARN = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-01234567"
 ACCESS_POINT_ARN = "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0"
 CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0f7b1a2c-3d4e-5f60-7a8b-9c0d1e2f3a4b"
@@ -76,6 +77,7 @@ def stack_program(config: dict[str, str]) -> Any:
                 load_balancer_arn_suffix=lb.arn_suffix,
                 database_secret_arn=SECRET_ARN,
                 database_host=DB_HOST,
+                database_resource_id=DB_RESOURCE_ID,
                 file_system_arn=FS_ARN,
                 file_system_access_point_arn=ACCESS_POINT_ARN,
                 mount_commands=MOUNT_COMMANDS,
@@ -107,6 +109,7 @@ def fleet_args(lb: Optional[LoadBalancer] = None, **overrides: Any) -> WebFleetA
         load_balancer_arn_suffix=lb.arn_suffix if lb else "app/web/1",
         database_secret_arn=SECRET_ARN,
         database_host=DB_HOST,
+        database_resource_id=DB_RESOURCE_ID,
         min_size=1,
         max_size=2,
     )

@@ -1,6 +1,7 @@
 """ContentDelivery: CloudFront over the load balancer and a private static-assets bucket."""
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -9,10 +10,13 @@ from components.content_delivery import (
     CACHING_DISABLED_POLICY,
     CACHING_OPTIMIZED_POLICY,
     ORIGIN_VERIFY_HEADER,
+    VENDED_LOG_NAME_MAX,
     ContentDelivery,
     ContentDeliveryArgs,
+    OriginProtocol,
 )
-from tests.harness import depends_on, is_known, reveal, run
+from policies.offline.runner import run_under_mocks
+from tests.harness import STACKS, depends_on, is_known, reveal, run, run_stack
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -116,6 +120,53 @@ def test_access_logs_go_to_a_private_expiring_bucket_through_vended_log_delivery
         if any(rule.get("expiration") for rule in r.inputs["rules"])
     ]
     assert [rule["expiration"] for rule in expiring[0].inputs["rules"] if rule.get("expiration")] == [{"days": 30.0}]
+
+
+@pytest.mark.parametrize("protocol", list(OriginProtocol))
+def test_cloudfront_talks_only_tls_1_2_to_the_custom_origin(protocol: OriginProtocol, preview: bool) -> None:
+    result = run(build(origin_protocol=protocol.value), preview)
+    [alb] = [o for o in reveal(result.one(DISTRIBUTION).inputs["origins"]) if o["originId"] == "load-balancer"]
+    config = alb["customOriginConfig"]
+    assert config["originSslProtocols"] == ["TLSv1.2"], "no SSLv3, TLSv1 or TLSv1.1 to the origin"
+    assert config["originProtocolPolicy"] == protocol.value
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_committed_stacks_pin_the_origin_to_tls_1_2(stack: str, preview: bool) -> None:
+    origins = reveal(run_stack(stack, preview).one(DISTRIBUTION).inputs["origins"])
+    assert [o["customOriginConfig"]["originSslProtocols"] for o in origins if "customOriginConfig" in o] == [["TLSv1.2"]]
+
+
+def _log_delivery_names(project: str, stack: str, name: str = "shop") -> set[str]:
+    result = run_under_mocks(
+        lambda: ContentDelivery(name, ContentDeliveryArgs(origin_domain_name="alb", logging_enabled=True)), project=project, stack=stack
+    )
+    kinds = ("aws:cloudwatch/logDeliverySource:LogDeliverySource", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination")
+    return {r.inputs["name"] for kind in kinds for r in result.of_type(kind)}
+
+
+def test_log_delivery_names_carry_project_and_stack_so_two_stacks_never_collide() -> None:
+    dev, prod = _log_delivery_names("shop", "dev"), _log_delivery_names("shop", "prod")
+    assert dev == {"shop-dev-shop-access", "shop-dev-shop-bucket"}
+    assert dev.isdisjoint(prod) and len(prod) == 2
+    assert _log_delivery_names("shop", "dev", "other").isdisjoint(dev), "two components in one stack differ too"
+
+
+def test_long_log_delivery_names_stay_within_aws_limits_and_distinct() -> None:
+    long_names = _log_delivery_names("a-very-long-project.name", "feature_branch-" + "x" * 60, "content-delivery")
+    other = _log_delivery_names("a-very-long-project.name", "feature_branch-" + "x" * 59 + "y", "content-delivery")
+    assert len(long_names) == 2 and long_names.isdisjoint(other)
+    for value in long_names | other:
+        assert 1 <= len(value) <= VENDED_LOG_NAME_MAX and re.fullmatch(r"[\w-]+", value), value
+
+
+@pytest.mark.parametrize(("protect", "force_destroy"), [(False, True), (True, False)])
+def test_unprotected_buckets_are_emptied_by_destroy_protected_ones_kept(protect: bool, force_destroy: bool, preview: bool) -> None:
+    result = run(build(protect=protect, logging_enabled=True), preview)
+    buckets = result.of_type(BUCKET)
+    assert len(buckets) == 2
+    assert all(b.inputs["forceDestroy"] is force_destroy for b in buckets)
+    assert result.named("shop-static", BUCKET).protect is protect
 
 
 def test_waf_and_price_class_are_passed_through(preview: bool) -> None:

@@ -21,7 +21,9 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 KEY = "aws:kms/key:Key"
 
-OUTPUTS = ("address", "port", "secret_arn", "security_group_id", "instance_identifier", "replica_address", "alarm_topic_arn")
+OUTPUTS = (
+    "address", "port", "secret_arn", "security_group_id", "instance_identifier", "resource_id", "replica_address", "alarm_topic_arn",
+)
 ZONES = ["us-east-1a", "us-east-1b"]
 ISOLATED = ["subnet-0aaa0000000000001", "subnet-0bbb0000000000002"]
 WEB_SG = "sg-0123456789abcdef0"
@@ -225,6 +227,12 @@ def test_secure_defaults_without_any_optional_argument(preview: bool) -> None:
     assert db.inputs["skipFinalSnapshot"] is False and db.inputs["backupRetentionPeriod"] == 7
 
 
+@pytest.mark.parametrize("enabled", [False, True])
+def test_iam_authentication_is_off_unless_asked_for_and_then_on_the_replica_too(enabled: bool, preview: bool) -> None:
+    result = run(build(**PROFILES["prod-replica"], iam_database_authentication=enabled), preview)
+    assert [i.inputs["iamDatabaseAuthenticationEnabled"] for i in result.of_type(INSTANCE)] == [enabled, enabled]
+
+
 def test_prod_read_replica_replicates_the_primary_with_its_own_class(preview: bool) -> None:
     result = run(build(**PROFILES["prod-replica"]), preview)
     db, [replica] = primary(result), replicas(result)
@@ -302,6 +310,7 @@ def test_outputs() -> None:
     assert outputs["secret_arn"] == result.one("aws:secretsmanager/secret:Secret").state["arn"]
     assert outputs["security_group_id"] == result.one(SECURITY_GROUP).id
     assert outputs["instance_identifier"] == db.state["identifier"]
+    assert outputs["resource_id"] == db.state["resourceId"], "what rds-db:connect permissions name"
     assert outputs["replica_address"] == replicas(result)[0].state["address"]
     assert outputs["alarm_topic_arn"] == result.one(TOPIC).state["arn"]
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from components.network import NatStrategy, Network, NetworkArgs
+from components.network import NAT_METRIC_NAME, NAT_METRIC_NAMESPACE, NatStrategy, Network, NetworkArgs
 from tests.harness import children_of, depends_on, port_in, run, world_open_ingress
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -93,6 +93,57 @@ def test_cheaper_nat_strategies(strategy: str, gateways: int, instances: int, pr
         assert nat.inputs["rootBlockDevice"]["encrypted"] is True
         assert all(depends_on(result, r, nat) for r in private_routes)
         assert "MASQUERADE" in nat.inputs["userData"] and "10.0.0.0/16" in nat.inputs["userData"]
+
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:ops"
+
+
+def nat_alarms(result) -> dict[str, Any]:
+    [nat] = [i for i in result.of_type(INSTANCE) if i.inputs["tags"]["Role"] == "nat-instance"]
+    return {a.name.removeprefix("net-nat-"): a for a in result.of_type(ALARM) if depends_on(result, a, nat)}
+
+
+def test_a_failed_nat_instance_alarms_and_repairs_itself(preview: bool) -> None:
+    result = run(build(az_count=2, nat_strategy="instance", bastion_enabled=False, alarm_topic_arn=TOPIC_ARN), preview)
+    alarms = nat_alarms(result)
+    assert sorted(alarms) == ["forwarding", "reboot", "recover"]
+    expected = {
+        "recover": ("AWS/EC2", "StatusCheckFailed_System", ["arn:aws:automate:us-east-1:ec2:recover", TOPIC_ARN]),
+        "reboot": ("AWS/EC2", "StatusCheckFailed_Instance", ["arn:aws:automate:us-east-1:ec2:reboot", TOPIC_ARN]),
+        "forwarding": (NAT_METRIC_NAMESPACE, NAT_METRIC_NAME, [TOPIC_ARN]),
+    }
+    for suffix, (namespace, metric, actions) in expected.items():
+        alarm = alarms[suffix].inputs
+        assert (alarm["namespace"], alarm["metricName"], alarm["alarmActions"]) == (namespace, metric, actions), suffix
+        assert alarm["okActions"] == [TOPIC_ARN], "the topic hears when it is fixed, too"
+    forwarding = alarms["forwarding"].inputs
+    # 0 in the heartbeat, or no heartbeat at all (set-up died, instance down), is a broken NAT.
+    assert (forwarding["statistic"], forwarding["comparisonOperator"], forwarding["threshold"]) == ("Minimum", "LessThanThreshold", 1.0)
+    assert forwarding["treatMissingData"] == "breaching"
+    assert result.count("aws:sns/topic:Topic") == 0, "the given topic is used, none is created"
+
+
+def test_the_nat_instance_may_only_publish_its_heartbeat(preview: bool) -> None:
+    result = run(build(az_count=2, nat_strategy="instance", bastion_enabled=False), preview)
+    [nat] = [i for i in result.of_type(INSTANCE) if i.inputs["tags"]["Role"] == "nat-instance"]
+    profile = result.named("net-nat", "aws:iam/instanceProfile:InstanceProfile")
+    assert depends_on(result, nat, profile)
+    [policy] = [p for p in result.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "net-nat"]
+    [grant] = json.loads(policy.inputs["policy"])["Statement"]
+    assert (grant["Effect"], grant["Action"], grant["Resource"]) == ("Allow", ["cloudwatch:PutMetricData"], ["*"])
+    assert grant["Condition"] == {"StringEquals": {"cloudwatch:namespace": NAT_METRIC_NAMESPACE}}
+    trust = json.loads(result.named("net-nat", "aws:iam/role:Role").inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
+    # Without a topic of the caller's, the alarms get an encrypted one of their own.
+    topic = result.one("aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"]
+    assert all(depends_on(result, alarm, topic) for alarm in nat_alarms(result).values())
+
+
+def test_nat_gateways_need_no_instance_alarms(preview: bool) -> None:
+    result = run(build(az_count=2, nat_strategy="single", bastion_enabled=False), preview)
+    assert result.count(ALARM) == 0 and result.count("aws:sns/topic:Topic") == 0
 
 
 def test_internet_gateway_only_with_public_subnets(preview: bool) -> None:

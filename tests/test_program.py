@@ -34,6 +34,18 @@ def test_dev_spans_two_azs_with_one_nat(preview: bool) -> None:
     assert result.count("aws:ec2/natGateway:NatGateway") + len(nat_instances) == 1
 
 
+def test_dev_nat_instance_survives_its_setup_and_alarms_to_the_shops_topic(preview: bool) -> None:
+    from components.network import nat_user_data
+
+    result = run_stack("dev", preview)
+    [nat] = [i for i in result.of_type("aws:ec2/instance:Instance") if i.inputs["tags"].get("Role") == "nat-instance"]
+    assert nat.inputs["userData"] == nat_user_data("10.0.0.0/16"), "swap, forwarding and heartbeat"
+    alarms = [a for a in result.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if depends_on(result, a, nat)]
+    topic = result.named("shop-db-alarms", "aws:sns/topic:Topic")
+    assert len(alarms) == 3 and all(depends_on(result, a, topic) for a in alarms), "the topic alarmEmail subscribes to"
+    assert result.count("aws:sns/topic:Topic") == 2, "no extra topic: the database's alarm topic and the fleet's events"
+
+
 def test_stack_outputs_are_exported_in_camel_case() -> None:
     result = run_stack("prod")
     assert result.outputs, "the program exports its outputs"

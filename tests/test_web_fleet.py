@@ -19,6 +19,7 @@ from policies.offline.mocks import ACCOUNT_ID, AMI_ID
 from settings import ConfigError, load_settings
 from tests.compute_fixtures import (
     ACCESS_POINT_ARN,
+    DB_RESOURCE_ID,
     DEV_CONFIG,
     FS_ARN,
     MOUNT_COMMANDS,
@@ -124,7 +125,7 @@ def test_launch_template_is_hardened(stacks, stack: str, instance_type: str, pre
     assert root["ebs"]["deleteOnTermination"] == "true"
     assert template["monitoring"] == {"enabled": False}
     assert "associatePublicIpAddress" not in json.dumps(template, default=str)  # private subnets, no public IPs
-    profile = result.one("aws:iam/instanceProfile:InstanceProfile")
+    profile = result.named("web-instance", "aws:iam/instanceProfile:InstanceProfile")
     assert profile.urn in result.one(TEMPLATE).dependencies
 
 
@@ -138,6 +139,23 @@ def test_image_architecture_follows_the_instance_type(preview: bool, monkeypatch
     fleet_only(preview)
     fleet_only(preview, instance_type="m7g.large", architecture="arm64")
     assert calls == ["x86_64", "arm64", "arm64"]
+
+
+def test_a_pinned_ami_replaces_the_lookup(preview: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import components.web_fleet as web_fleet
+
+    calls: list[str] = []
+    monkeypatch.setattr(web_fleet, "al2023_ami_id", lambda arch: calls.append(arch) or "ami-looked-up")
+    pinned = "ami-0123456789abcdef0"
+    assert fleet_only(preview, ami_id=pinned).one(TEMPLATE).inputs["imageId"] == pinned
+    assert calls == [], "a pinned stack never looks up the latest image"
+    assert fleet_only(preview).one(TEMPLATE).inputs["imageId"] == "ami-looked-up"
+
+
+def test_the_stack_setting_pins_the_ami(stacks, preview: bool) -> None:
+    pinned = "ami-0fedcba9876543210"
+    assert run(stack_program({**DEV_CONFIG, "webAmiId": pinned}), preview).one(TEMPLATE).inputs["imageId"] == pinned
+    assert stacks[("dev", preview)].one(TEMPLATE).inputs["imageId"] == AMI_ID, "empty keeps the SSM lookup"
 
 
 def test_detailed_monitoring_and_key_pair_are_switchable(preview: bool) -> None:
@@ -217,6 +235,18 @@ def test_instance_role_grants_only_what_the_servers_need(stacks, stack: str, pre
     log_group_arn = next(g for g in result.of_type("aws:cloudwatch/logGroup:LogGroup") if g.name == "web-logs").state["arn"]
     assert by_sid["WriteOwnLogs"]["Resource"] == [log_group_arn, f"{log_group_arn}:*"]
     assert set(by_sid["SessionManager"]["Action"]) == set(SESSION_MANAGER_ACTIONS)
+    # One database user of one instance: never dbuser:*/* or another user.
+    assert by_sid["ConnectAsDatabaseUser"]["Action"] == ["rds-db:connect"]
+    assert by_sid["ConnectAsDatabaseUser"]["Resource"] == [f"arn:aws:rds-db:us-east-1:{ACCOUNT_ID}:dbuser:{DB_RESOURCE_ID}/wordpress"]
+
+
+def test_wordpress_needs_the_database_resource_id_a_custom_app_does_not(preview: bool) -> None:
+    with pytest.raises(ValueError, match=r"^database_resource_id: None; the default WordPress connects as its own database user"):
+        run(lambda: WebFleet("web", fleet_args(database_resource_id=None)))
+    custom = fleet_only(preview, database_resource_id=None, app_bootstrap="#!/bin/bash\necho static\n", ssm_access=False)
+    if not preview:
+        (document,) = role_documents(custom)
+        assert "ConnectAsDatabaseUser" not in {s["Sid"] for s in document["Statement"]}
 
 
 def test_without_session_manager_no_statement_uses_a_wildcard(preview: bool) -> None:
@@ -463,6 +493,10 @@ def test_every_taggable_resource_is_tagged(stacks, preview: bool) -> None:
         ({"shared_path": "mnt/shared"}, r"^shared_path: 'mnt/shared' is not an absolute directory path"),
         ({"app_bootstrap": "echo\nAPP_BOOTSTRAP_EOF\n"}, r"^app_bootstrap: must not contain a line 'APP_BOOTSTRAP_EOF'"),
         ({"spot_allocation_strategy": "lowest-price"}, r"^spot_allocation_strategy: 'lowest-price' is not allowed"),
+        ({"ami_id": "ami-XYZ"}, r"^ami_id: 'ami-XYZ' is not an AMI ID \(expected ami- and 8 or 17 hexadecimal digits"),
+        ({"ami_id": "al2023"}, r"^ami_id: 'al2023' is not an AMI ID"),
+        ({"database_user": "word-press"}, r"^database_user: 'word-press' is not a mysql user name"),
+        ({"database_user": "rdsadmin"}, r"^database_user: 'rdsadmin' is reserved by RDS"),
     ],
 )
 def test_bad_inputs_are_refused_with_a_message_naming_the_argument(overrides: dict, message: str) -> None:
@@ -494,6 +528,7 @@ BAD_SETTINGS = [
     ({"webSpotPercent": "101"}, r"^awsinaction:webSpotPercent: 101 is outside 0\.\.100"),
     ({"certificateArn": "my-cert"}, r"^awsinaction:certificateArn: 'my-cert' is malformed"),
     ({"webMaxSize": "0"}, r"^awsinaction:webMaxSize: 0 is outside 1\.\.1000"),
+    ({"webAmiId": "ami-0123"}, r"^awsinaction:webAmiId: 'ami-0123' is not an AMI ID \(expected ami- and 8 or 17 hexadecimal digits"),
 ]
 
 
@@ -509,6 +544,8 @@ def test_web_settings_defaults_and_parsing() -> None:
     assert (web.cpu_target_percent, web.spot_percent, web.on_demand_base_capacity) == (70, 0, 0)
     assert (web.ssm_access, web.detailed_monitoring, web.certificate_arn) == (True, False, None)
     assert web.health_check_path == "/healthz"
+    assert web.ami_id is None, "no pin: the latest Amazon Linux 2023"
+    assert load_settings("awsinaction", "test", {"webAmiId": "ami-0123456789abcdef0"}).web.ami_id == "ami-0123456789abcdef0"
     prod = load_settings("awsinaction", "test", {**PROD_CONFIG, "webSpotPercent": "50"}).web
     assert prod.schedules == [ScheduledCapacity("0 8 * * *", 4), ScheduledCapacity("0 20 * * *", 2)]
     assert (prod.alb_access_logs, prod.alb_deletion_protection, prod.on_demand_base_capacity) == (True, True, 1)

@@ -78,6 +78,43 @@ def test_file_system_has_a_mount_target_in_every_az(stack: str, preview: bool) -
         assert sorted(t.inputs["subnetId"] for t in targets) == sorted(s.id for s in subnets(result, "private"))
 
 
+@pytest.mark.parametrize("stack", STACKS)
+def test_wordpress_connects_as_its_own_iam_user_of_the_stacks_database(stack: str, preview: bool) -> None:
+    import base64
+    import json
+
+    result = run_stack(stack, preview)
+    database = result.one("aws:rds/instance:Instance", replicateSourceDb=None)
+    assert database.inputs["iamDatabaseAuthenticationEnabled"] is True
+    [policy] = [p for p in result.of_type("aws:iam/rolePolicy:RolePolicy") if p.name == "shop-web-instance"]
+    assert database.urn in policy.property_dependencies["policy"], "the permission names this database"
+    if not preview:
+        by_sid = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+        user_arn = f"arn:aws:rds-db:us-east-1:123456789012:dbuser:{database.state['resourceId']}/wordpress"
+        assert by_sid["ConnectAsDatabaseUser"]["Resource"] == [user_arn]
+        script = base64.b64decode(result.one("aws:ec2/launchTemplate:LaunchTemplate").inputs["userData"]).decode()
+        assert "export DB_USER='wordpress'" in script and f"export DB_HOST='{database.state['address']}'" in script
+
+
+def test_the_application_user_is_not_the_master_user() -> None:
+    from components.database import DatabaseArgs
+    from components.web_fleet import WebFleetArgs
+
+    with pytest.raises(ValueError, match=r"^web_fleet.database_user: 'dbadmin' is the database's master user"):
+        run(lambda: WebShop("shop", WebShopArgs(web_fleet=WebFleetArgs(database_user="dbadmin"), database=DatabaseArgs())))
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_servers_launch_only_once_every_mount_target_exists(stack: str, preview: bool) -> None:
+    # The boot mounts the file system in the instance's AZ; the component's depends_on must reach what launches.
+    result = run_stack(stack, preview)
+    targets = result.of_type("aws:efs/mountTarget:MountTarget")
+    assert targets
+    for launcher in (result.one("aws:ec2/launchTemplate:LaunchTemplate"), result.one("aws:autoscaling/group:Group")):
+        assert all(depends_on(result, launcher, target) for target in targets), launcher.name
+    assert result.one("aws:autoscaling/group:Group").ignore_changes == ["desiredCapacity"]
+
+
 def test_prod_is_highly_available(preview: bool) -> None:
     result = run_stack("prod", preview)
     zones = stack_zones(result)

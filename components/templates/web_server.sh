@@ -6,12 +6,14 @@
 set -euo pipefail
 exec > >(tee -a /var/log/web-bootstrap.log) 2>&1
 
-# What the application needs to find its database and shared files. The database password is
-# not here: the application reads it from Secrets Manager at boot.
+# What the application needs to find its database and shared files. No database password is
+# here: the application reads the master secret from Secrets Manager at boot, and connects as
+# DB_USER with IAM authentication when the fleet is given the database's resource ID.
 export DB_SECRET_ARN={{ db_secret_arn }}
 export DB_HOST={{ db_host }}
 export DB_PORT={{ db_port }}
 export DB_NAME={{ db_name }}
+export DB_USER={{ db_user }}
 export SHARED_DIR={{ shared_dir }}
 export SITE_URL={{ site_url }}
 export APP_PORT={{ app_port }}

@@ -3,7 +3,7 @@
 # WordPress core lives on each instance; wp-content (uploads, themes, plugins) and the shared
 # secret keys live on the shared file system, so every instance serves the same site. One
 # instance installs, guarded by a lock directory on the shared file system, as the book does.
-# Environment from the web server bootstrap: DB_SECRET_ARN DB_HOST DB_PORT DB_NAME SHARED_DIR SITE_URL AWS_REGION.
+# Environment from the web server bootstrap: DB_SECRET_ARN DB_HOST DB_PORT DB_NAME DB_USER SHARED_DIR SITE_URL AWS_REGION.
 set -euo pipefail
 
 PHP={{ php_package }}
@@ -21,8 +21,10 @@ dnf install -y "${PHP}" "${PHP}-cli" "${PHP}-fpm" "${PHP}-mysqlnd" "${PHP}-gd" "
 # PHP files change only with a new launch template: let opcache check them rarely (the book uses 300 s).
 echo 'opcache.revalidate_freq=300' > /etc/php.d/90-wordpress-opcache.ini
 
-# Trust the RDS certificate authorities so WordPress talks TLS to the database and verifies it.
+# Trust the RDS certificate authorities system-wide: PHP's mysqlnd verifies the database's certificate
+# against OpenSSL's default store (no openssl.cafile is set), which update-ca-trust rebuilds from here.
 curl -fsSL -o /etc/pki/ca-trust/source/anchors/rds-global-bundle.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
+grep -q 'BEGIN CERTIFICATE' /etc/pki/ca-trust/source/anchors/rds-global-bundle.pem
 update-ca-trust
 
 curl -fsSL -o /usr/local/bin/wp "https://github.com/wp-cli/wp-cli/releases/download/v${WP_CLI_VERSION}/wp-cli-${WP_CLI_VERSION}.phar"
@@ -31,71 +33,101 @@ wp() {
     /usr/local/bin/wp --path="${DOCROOT}" --allow-root "$@"
 }
 
-# Database credentials: read from Secrets Manager, kept in a file only root and apache can read.
-# RDS rotates the managed master password (every 7 days by default), so a timer re-reads the
-# secret every 2 minutes and rewrites the file when it changed; WordPress includes it per request.
+# WordPress connects as its own database user, not as the master user: IAM authenticates it with
+# tokens the instance role signs (rds-db:connect), so no password of it exists anywhere, and the
+# weekly rotation of the master password never interrupts the site. The master credentials are
+# read once per boot, straight from Secrets Manager into PHP, to create (or repair) that user.
 install -d -m 0750 -o root -g apache /etc/wordpress
 {
-    printf 'DB_SECRET_ARN=%q\n' "${DB_SECRET_ARN}"
     printf 'AWS_REGION=%q\n' "${AWS_REGION}"
-    printf 'DB_NAME=%q\n' "${DB_NAME}"
-    printf 'DB_ENDPOINT=%q\n' "${DB_HOST}:${DB_PORT}"
+    printf 'DB_HOST=%q\n' "${DB_HOST}"
+    printf 'DB_PORT=%q\n' "${DB_PORT}"
+    printf 'DB_USER=%q\n' "${DB_USER}"
 } > /etc/wordpress/credentials.env
 chmod 0600 /etc/wordpress/credentials.env
-cat > /usr/local/sbin/wordpress-db-credentials <<'CREDENTIALS'
+install -d -m 0700 /usr/local/lib/wordpress
+cat > /usr/local/lib/wordpress/db-user.php <<'DBUSER'
+<?php
+// Create WordPress's database user from the master credentials (JSON on stdin), authenticated by IAM
+// only, over TLS only, with every right on WordPress's own database and none elsewhere.
+$secret = json_decode((string) stream_get_contents(STDIN), true);
+if (!is_array($secret) || !is_string($secret['username'] ?? null) || !is_string($secret['password'] ?? null)) {
+    fwrite(STDERR, "the database secret holds no username and password\n");
+    exit(1);
+}
+mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+try {
+    $db = mysqli_init();
+    // Verify the server certificate against the RDS CAs in the system trust store, and its name.
+    $db->real_connect((string) getenv('DB_HOST'), $secret['username'], $secret['password'], '', (int) getenv('DB_PORT'), null,
+        MYSQLI_CLIENT_SSL | MYSQLI_CLIENT_SSL_VERIFY_SERVER_CERT);
+    $user = "'" . $db->real_escape_string((string) getenv('DB_USER')) . "'@'%'";
+    $database = '`' . str_replace('`', '``', (string) getenv('DB_NAME')) . '`';
+    $db->query("CREATE USER IF NOT EXISTS $user IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL");
+    $db->query("ALTER USER $user IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL");
+    $db->query("GRANT ALL PRIVILEGES ON $database.* TO $user");
+    $db->close();
+} catch (mysqli_sql_exception $error) {
+    // The message only: a stack trace would print the arguments, the master password among them, into the shipped log.
+    fwrite(STDERR, 'database: ' . $error->getMessage() . "\n");
+    exit(1);
+}
+DBUSER
+# The master password may be mid-rotation: read the secret again and retry before giving up.
+for attempt in 1 2 3 4 5; do
+    if aws secretsmanager get-secret-value --region "${AWS_REGION}" --secret-id "${DB_SECRET_ARN}" --query SecretString --output text \
+        | php /usr/local/lib/wordpress/db-user.php; then
+        break
+    fi
+    if [ "${attempt}" -eq 5 ]; then
+        echo "could not create the database user ${DB_USER}" >&2
+        exit 1
+    fi
+    sleep 30
+done
+
+# IAM authentication tokens live 15 minutes, and no longer than the instance role's credentials,
+# which the instance metadata renews at least 5 minutes before they expire. A new token every
+# 2 minutes is always valid; WordPress reads the file (never cached by opcache) per connection.
+cat > /usr/local/sbin/wordpress-db-token <<'TOKEN'
 #!/bin/bash
-# Write /etc/wordpress/db.php from the database secret; replace it atomically, only when it changed.
+# Write a fresh IAM authentication token for WordPress's database user; replace the file atomically.
 set -euo pipefail
 # shellcheck source=/dev/null
 source /etc/wordpress/credentials.env
-php_literal() {
-    PHP_VALUE="$1" php -r 'echo var_export(getenv("PHP_VALUE"), true);'
-}
-secret="$(aws secretsmanager get-secret-value --region "${AWS_REGION}" --secret-id "${DB_SECRET_ARN}" --query SecretString --output text)"
-# jq -e fails on a missing field, and an assignment stops the script (inside echo it would not).
-user="$(jq -er .username <<<"${secret}")"
-credential="$(jq -er .password <<<"${secret}")"
-unset secret
-next="$(mktemp /etc/wordpress/db.php.XXXXXX)"
-{
-    echo '<?php'
-    echo "define('DB_NAME', $(php_literal "${DB_NAME}"));"
-    echo "define('DB_USER', $(php_literal "${user}"));"
-    echo "define('DB_PASSWORD', $(php_literal "${credential}"));"
-    echo "define('DB_HOST', $(php_literal "${DB_ENDPOINT}"));"
-} > "${next}"
-unset credential
+next="$(mktemp /etc/wordpress/db-token.XXXXXX)"
+trap 'rm -f "${next}"' EXIT
+aws rds generate-db-auth-token --region "${AWS_REGION}" --hostname "${DB_HOST}" --port "${DB_PORT}" --username "${DB_USER}" > "${next}"
+# An empty or partial answer must never replace a working token.
+grep -q 'X-Amz-Signature=' "${next}"
 chown root:apache "${next}"
 chmod 0640 "${next}"
-if cmp -s "${next}" /etc/wordpress/db.php; then
-    rm -f "${next}"
-else
-    mv -f "${next}" /etc/wordpress/db.php
-fi
-CREDENTIALS
-chmod 0700 /usr/local/sbin/wordpress-db-credentials
-/usr/local/sbin/wordpress-db-credentials
-cat > /etc/systemd/system/wordpress-db-credentials.service <<'UNIT'
+mv -f "${next}" /etc/wordpress/db-token
+TOKEN
+chmod 0700 /usr/local/sbin/wordpress-db-token
+/usr/local/sbin/wordpress-db-token
+cat > /etc/systemd/system/wordpress-db-token.service <<'UNIT'
 [Unit]
-Description=Refresh the WordPress database credentials from Secrets Manager
+Description=Renew the IAM authentication token of WordPress's database user
 
 [Service]
 Type=oneshot
-ExecStart=/usr/local/sbin/wordpress-db-credentials
+ExecStart=/usr/local/sbin/wordpress-db-token
 UNIT
-cat > /etc/systemd/system/wordpress-db-credentials.timer <<'UNIT'
+cat > /etc/systemd/system/wordpress-db-token.timer <<'UNIT'
 [Unit]
-Description=Refresh the WordPress database credentials every 2 minutes (RDS rotates the password)
+Description=Renew WordPress's database token every 2 minutes (tokens live 15)
 
 [Timer]
 OnBootSec=2min
 OnUnitActiveSec=2min
+AccuracySec=10s
 
 [Install]
 WantedBy=timers.target
 UNIT
 systemctl daemon-reload
-systemctl enable --now wordpress-db-credentials.timer
+systemctl enable --now wordpress-db-token.timer
 
 # A PHP string literal for any value, escaped by PHP itself.
 php_literal() {
@@ -103,7 +135,9 @@ php_literal() {
 }
 {
     echo '<?php'
-    echo "require '/etc/wordpress/db.php';"
+    echo "define('DB_NAME', $(php_literal "${DB_NAME}"));"
+    echo "define('DB_USER', $(php_literal "${DB_USER}"));"
+    echo "define('DB_HOST', $(php_literal "${DB_HOST}:${DB_PORT}"));"
     echo "define('WORDPRESS_SITE_URL', $(php_literal "${SITE_URL}"));"
     echo "require $(php_literal "${SHARED_WP}/salts.php");"
 } > /etc/wordpress/config.php
@@ -114,11 +148,13 @@ mkdir -p "${DOCROOT}"
 wp core download --version="${WP_VERSION}" --locale=en_US --force
 cat > "${DOCROOT}/wp-config.php" <<'PHP'
 <?php
-// Written by the web fleet bootstrap: credentials and keys are included, never stored here.
+// Written by the web fleet bootstrap: names and keys are included, the database token read per request.
 require '/etc/wordpress/config.php';
+define('DB_PASSWORD', trim((string) file_get_contents('/etc/wordpress/db-token')));
 define('DB_CHARSET', 'utf8mb4');
 define('DB_COLLATE', '');
-define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL);
+// TLS, and the server certificate verified: against the RDS CAs in the system trust store, for DB_HOST.
+define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL | MYSQLI_CLIENT_SSL_VERIFY_SERVER_CERT);
 $table_prefix = 'wp_';
 // TLS ends before this server: CloudFront says what the viewer used in CloudFront-Forwarded-Proto
 // (it may reach the load balancer over HTTP), the load balancer in X-Forwarded-Proto. Without this,
