@@ -6,6 +6,7 @@ from typing import Optional
 
 from ..analyze import Diagnostic, PolicyMeta
 from ..check import CheckResult
+from ..cost_diff import CostDiff
 from ..mocks import RecordedResource
 
 STACK_NAME = "(stack)"
@@ -47,8 +48,9 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def verdict(result: CheckResult) -> str:
-    return "FAIL" if result.mandatory else "PASS"
+def verdict(result: CheckResult, diff: Optional[CostDiff] = None) -> str:
+    """FAIL on a mandatory violation or a cost increase over the limit (what makes the check exit non-zero)."""
+    return "FAIL" if result.mandatory or (diff is not None and diff.over_limit()) else "PASS"
 
 
 def summary(result: CheckResult) -> str:

@@ -102,7 +102,7 @@ def _document(result: CheckResult, diff: Optional[CostDiff], rows: Optional[int]
     change = f" ({signed(diff.delta_usd)})" if diff is not None else ""
     lines = [
         MARKER.format(stack=result.stack),
-        f"### {icon} Policy check of stack `{result.stack}`: {verdict(result)}",
+        f"### {icon} Policy check of stack `{result.stack}`: {verdict(result, diff)}",
         "",
         f"{summary(result)}{cost}{change}",
         "",

@@ -30,7 +30,7 @@ def render(result: CheckResult, diff: Optional[CostDiff] = None) -> str:
     lines += ["", *render_cost(result)]
     if diff is not None:
         lines += ["", *render_diff(diff)]
-    lines += ["", f"{verdict(result)}: {len(result.mandatory)} mandatory violation(s) ({result.seconds:.2f} s)"]
+    lines += ["", f"{verdict(result, diff)}: {len(result.mandatory)} mandatory violation(s) ({result.seconds:.2f} s)"]
     return "\n".join(lines)
 
 
