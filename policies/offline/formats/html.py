@@ -91,7 +91,14 @@ def _violation_groups(result: CheckResult) -> list[dict]:
             path, line = source_of(result, d.urn, index)
             rows.append({"resource": resource, "where": f"{path}:{line}", "detail": one_line(d.detail)})
         groups.append(
-            {"level": level, "pack": pack, "policy": policy, "description": found[0].description, "fix": remediation.get((pack, policy)), "rows": rows}
+            {
+                "level": level,
+                "pack": pack,
+                "policy": policy,
+                "description": found[0].description,
+                "fix": remediation.get((pack, policy)),
+                "rows": rows,
+            }
         )
     return groups
 
