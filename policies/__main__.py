@@ -23,6 +23,7 @@ try:
     from .offline.check import ProgramError, run_check
     from .offline.packs import PackError
     from .offline.report import render_json, render_text
+    from .offline.stack_config import StackConfigError, one_line
 except ImportError as missing:  # run outside the project's virtual environment: a setup error, not a verdict
     print(f"error: {missing}; run `make check STACK=<stack>` or use .venv/bin/python (created by `make test`)", file=sys.stderr)
     sys.exit(EXIT_USAGE)
@@ -50,9 +51,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     try:
         result = run_check(args.project, args.stack, preview=args.preview, config_file=args.policy_config)
-    except (pulumi.RunError, FileNotFoundError, PackConfigError, PackError, ProgramError, yaml.YAMLError) as error:
-        message = " ".join(str(error).split()) or type(error).__name__
-        print(f"error: {message}", file=sys.stderr)
+    except (pulumi.RunError, FileNotFoundError, PackConfigError, PackError, ProgramError, StackConfigError, yaml.YAMLError) as error:
+        print(one_line(f"error: {str(error) or type(error).__name__}"), file=sys.stderr)
         return EXIT_USAGE
     except Exception:  # a crash must not read as "mandatory violation" (exit 1)
         traceback.print_exc()

@@ -29,6 +29,7 @@ from .analyze import (
 from .mocks import RecordedResource
 from .packs import load_packs
 from .runner import run_project
+from .stack_config import load_stack_config
 
 BUDGET_POLICY = "monthly-budget"
 
@@ -62,10 +63,22 @@ class CheckResult:
     resources: list[RecordedResource]
     packs: list[PackResult]
     cost: CostReport
+    unchecked: list[str] = field(default_factory=list)
+    """Config the offline check could not read (secrets, Pulumi ESC environments), one line each."""
     seconds: float = 0.0
     """Wall-clock time of the check (program under mocks, both packs, cost)."""
     cpu_seconds: float = 0.0
     """CPU time of the same, which other processes on the machine do not inflate."""
+
+    @property
+    def pack_config_note(self) -> str:
+        """Which pack config applied, said plainly when the stack has none of its own."""
+        if self.config_file is not None:
+            return f"pack config: {self.config_file}"
+        return (
+            f"pack config: none (no policies/config/{self.stack}.json), so every policy runs with its defaults, the strict "
+            "production ones; copy policies/config/dev.json for a throw-away stack"
+        )
 
     @property
     def violations(self) -> list[Diagnostic]:
@@ -96,7 +109,7 @@ def _cost(stack: Any, config: dict[str, Any]) -> CostReport:
 
 
 def run_check(project_dir: Path, stack: str, *, preview: bool = False, config_file: Optional[Path] = None) -> CheckResult:
-    """Check one stack; raises PackConfigError, ProgramError, pulumi.RunError or FileNotFoundError for bad input."""
+    """Check one stack; raises StackConfigError, PackConfigError, ProgramError, pulumi.RunError or FileNotFoundError for bad input."""
     started, cpu_started = time.perf_counter(), time.process_time()
     project_dir = Path(project_dir).resolve()
     config_file = config_file or default_config_file(project_dir, stack)
@@ -106,6 +119,7 @@ def run_check(project_dir: Path, stack: str, *, preview: bool = False, config_fi
     infos = [analyzer_info(pack.servicer()) for pack in packs]
     check_names(file_config, infos, source)
     configs = [reconcile(pack, info, file_config, source) for pack, info in zip(packs, infos, strict=True)]
+    unchecked = load_stack_config(project_dir, stack).unchecked  # a bad stack file stops here, in one line
     try:
         run = run_project(project_dir, stack, preview=preview)
     except ValueError as error:
@@ -116,4 +130,4 @@ def run_check(project_dir: Path, stack: str, *, preview: bool = False, config_fi
     cost_config = next((c for c in configs if BUDGET_POLICY in c), {})
     cost = _cost(stack_message, cost_config)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    return CheckResult(stack, project_dir, config_file, preview, run.resources, results, cost, seconds, cpu_seconds)
+    return CheckResult(stack, project_dir, config_file, preview, run.resources, results, cost, unchecked, seconds, cpu_seconds)
