@@ -3,17 +3,16 @@
 from typing import Any
 
 import pytest
-import yaml
 
+from policies.offline.stack_config import load_stack_config
 from settings import ConfigError, load_settings
 from tests.harness import REPO
 
 
 def stack_raw(stack: str) -> dict[str, Any]:
-    """The committed stack file's awsinaction keys, short names."""
-    config = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
-    raw = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("awsinaction:")}
-    return raw
+    """The committed stack's awsinaction values as the program receives them, by short key."""
+    values = load_stack_config(REPO, stack).values
+    return {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("awsinaction:")}
 
 
 def test_defaults_are_highly_available_and_lose_nothing() -> None:

@@ -112,6 +112,7 @@ def run_check(project_dir: Path, stack: str, *, preview: bool = False, config_fi
     """Check one stack; raises StackConfigError, PackConfigError, ProgramError, pulumi.RunError or FileNotFoundError for bad input."""
     started, cpu_started = time.perf_counter(), time.process_time()
     project_dir = Path(project_dir).resolve()
+    unchecked = load_stack_config(project_dir, stack).unchecked  # a bad stack file stops here, in one line, first
     config_file = config_file or default_config_file(project_dir, stack)
     packs = load_packs()
     file_config = read_pack_config(config_file) if config_file else {}
@@ -119,7 +120,6 @@ def run_check(project_dir: Path, stack: str, *, preview: bool = False, config_fi
     infos = [analyzer_info(pack.servicer()) for pack in packs]
     check_names(file_config, infos, source)
     configs = [reconcile(pack, info, file_config, source) for pack, info in zip(packs, infos, strict=True)]
-    unchecked = load_stack_config(project_dir, stack).unchecked  # a bad stack file stops here, in one line
     try:
         run = run_project(project_dir, stack, preview=preview)
     except ValueError as error:

@@ -76,6 +76,8 @@ _STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
 _BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _TIMESTAMP, _MERGE = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (30 times faster on a megabyte value), else PyYAML's own; both compose the same nodes."""
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _GO_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
@@ -176,16 +178,28 @@ class _Document:
         except UnicodeDecodeError:
             raise StackConfigError(f"{self.name}: is not UTF-8 text") from None
         try:
-            documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" line {mark.line + 1}" if mark is not None else ""
-            problem = getattr(error, "problem", None) or "is not valid YAML"
-            raise StackConfigError(f"{self.name}{where}: {problem}") from None
+            documents = list(yaml.compose_all(text, Loader=_LOADER))
+        except yaml.YAMLError as fast_error:
+            raise StackConfigError(self._syntax_error(text, fast_error)) from None
         if len(documents) > 1:
             raise StackConfigError(f"{self.name}: holds {len(documents)} YAML documents; the CLI reads only the first, keep one")
         self.root: Optional[Node] = documents[0] if documents else None
         self._budget = MAX_VALUES
+
+    def _syntax_error(self, text: str, fast_error: yaml.YAMLError) -> str:
+        """The problem in PyYAML's words (clearer than libyaml's), with its line."""
+        try:
+            list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+            error: yaml.YAMLError = fast_error
+        except yaml.YAMLError as slow_error:
+            error = slow_error
+        if isinstance(error, yaml.reader.ReaderError):
+            line = text.count("\n", 0, min(error.position, len(text))) + 1
+            what = f"character #x{error.character:04x}" if isinstance(error.character, int) else "a control character"
+            return f"{self.name} line {line}: {what} is not allowed in YAML"
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        return f"{self.name}{where}: {getattr(error, 'problem', None) or 'is not valid YAML'}"
 
     def fail(self, node: Optional[Node], message: str) -> StackConfigError:
         where = f" line {node.start_mark.line + 1}" if node is not None else ""
@@ -233,7 +247,7 @@ class _Document:
 
     def key_text(self, node: Node, what: str) -> str:
         """A mapping key as text; the CLI refuses keys YAML reads as anything but a string."""
-        if not isinstance(node, ScalarNode) or (node.style is None and _implicit_tag(node.value) not in (_STR, None)):
+        if not isinstance(node, ScalarNode) or (_plain(node) and _implicit_tag(node.value) not in (_STR, None)):
             shown_key = node.value if isinstance(node, ScalarNode) else f"a {type(node).__name__[:-4].lower()}"
             raise self.fail(node, f"{what}: key {shown(shown_key)} is not text; quote it or use a name")
         return node.value
@@ -241,7 +255,7 @@ class _Document:
     def scalar_text(self, node: ScalarNode, key: str) -> str:
         """A scalar config value as the program receives it: the text as written, "" for null."""
         self.spend(node)
-        if node.style is not None or (node.tag == _STR and _implicit_tag(node.value) != _STR):
+        if not _plain(node) or (node.tag == _STR and _implicit_tag(node.value) != _STR):
             return node.value  # quoted, or an explicit !!str: the text
         if node.tag == "tag:yaml.org,2002:binary":
             raise self.fail(node, f"{key}: a !!binary value is not supported in stack config; write the text itself")
@@ -274,9 +288,14 @@ class _Document:
                 raise self.fail(node, f"{key}: the YAML tag {_tag_name(node.tag)} is not supported here; write a plain map")
             return {name: self.data(value, key, depth + 1) for name, _, value in self.pairs(node, key)}
         text = self.scalar_text(node, key)  # refuses tags and re-spelled numbers
-        if node.style is not None or node.tag == _STR:
+        if not _plain(node) or node.tag == _STR:
             return text
         return _typed(text, _implicit_tag(text))
+
+
+def _plain(node: ScalarNode) -> bool:
+    """Whether a scalar was written without quotes (PyYAML says None, libyaml says "")."""
+    return not node.style
 
 
 def _tag_name(tag: str) -> str:
@@ -434,7 +453,7 @@ def _read_stack(doc: _Document, project: str, declarations: Mapping[str, Declara
         sections = {key: value for key, _, value in top}
         config = sections.get("config")
         unchecked = ["environment: Pulumi ESC environments are not read offline"] if "environment" in sections else []
-        if config is None or (isinstance(config, ScalarNode) and _implicit_tag(config.value) == _NULL and config.style is None):
+        if config is None or (isinstance(config, ScalarNode) and _implicit_tag(config.value) == _NULL and _plain(config)):
             entries = []
         elif not isinstance(config, MappingNode):
             raise doc.fail(config, "config: must be a mapping of namespace:key: value")
@@ -547,19 +566,20 @@ class _Keys:
             raise doc.fail(node, f"{shown(written)} is not a config key; write namespace:name, e.g. {self.project}:azCount")
         namespace, name = parts
         key = f"{namespace}:{name}"
+        label = key if len(key) <= 60 else f"{key[:40]}…({len(key)} chars)"
         if namespace == self.project:
             if self.declared and name not in self.declared:
-                raise doc.fail(node, f"{key}: is not declared in Pulumi.yaml{_did_you_mean(name, self.declared, namespace)}")
+                raise doc.fail(node, f"{label}: is not declared in Pulumi.yaml{_did_you_mean(name, self.declared, namespace)}")
         elif namespace in self.providers:
             settings = self.providers[namespace]
             if settings is not None and name not in settings:
                 hint = f"; did you mean {self.project}:{name}?" if name in self.declared else _did_you_mean(name, settings, namespace)
-                raise doc.fail(node, f"{key}: is not a setting of the {namespace} provider{hint}")
+                raise doc.fail(node, f"{label}: is not a setting of the {namespace} provider{hint}")
         elif namespace != CLI_NAMESPACE:
-            known = [self.project, *self.providers]
-            close = difflib.get_close_matches(namespace, known, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(namespace, [self.project, *self.providers], n=1, cutoff=0.6)
             hint = f"did you mean {close[0]}:{name}?" if close else f"use {self.project}:{name} or a provider's namespace"
-            raise doc.fail(node, f"{key}: {namespace!r} is neither the project's namespace ({self.project}) nor a provider's; {hint}")
+            owner = f"neither the project's namespace ({self.project}) nor a provider's"
+            raise doc.fail(node, f"{label}: {shown(namespace)} is {owner}; {hint}")
         return key
 
     def check_value(self, doc: _Document, key: str, value: str, node: Node) -> None:
