@@ -83,7 +83,7 @@ class NetworkArgs:
     bastion_enabled: Optional[bool] = False
     """Run a bastion host in the first public subnet (default false)."""
     ssh_allowed_cidrs: Optional[list[str]] = field(default_factory=list)
-    """CIDRs allowed to SSH to the bastion; the world (0.0.0.0/0, ::/0) is refused (default none)."""
+    """CIDRs allowed to SSH to the bastion: private, or public of /16 or narrower (/48 IPv6), at most 60 per family (default none)."""
     bastion_instance_type: Optional[str] = "t4g.nano"
     """Instance type of the bastion (default t4g.nano)."""
     bastion_key_name: Optional[str] = None
