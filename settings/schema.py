@@ -15,8 +15,8 @@ MAX_MESSAGE = 200
 PLACEHOLDER_KEYS_ENV = "AWSINACTION_SECRET_PLACEHOLDERS"
 """Environment variable the offline check sets to a JSON list of the config keys whose values are placeholders for
 secrets it cannot decrypt (policies/offline/stack_config.py; a test keeps both names equal)."""
-_LONG_QUOTED = re.compile(r"'[^']{40,}'|\"[^\"]{40,}\"")
-"""A quoted value in a message that is too long to show whole."""
+_LEADING_VALUE = re.compile(r"""^(\S+: )('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\[[^\]]*\])""")
+"""The value a refusal quotes right after its key (a string's or a list's repr), which may be huge."""
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 """An integer as the Pulumi CLI accepts one for a key Pulumi.yaml declares `integer` (Go's strconv.Atoi)."""
 
@@ -29,8 +29,10 @@ class ConfigError(Exception):
 
     def __init__(self, message: str) -> None:
         flat = " ".join(str(message).split())
-        if len(flat) > MAX_MESSAGE:  # shorten long values first, so the reason after them stays readable
-            flat = _LONG_QUOTED.sub(lambda quoted: f"{quoted.group(0)[:24]}…{quoted.group(0)[0]} ({len(quoted.group(0)) - 2} chars)", flat)
+        value = _LEADING_VALUE.match(flat)
+        if len(flat) > MAX_MESSAGE and value and len(value.group(2)) > 40:  # shorten the value, keep the reason
+            quoted = value.group(2)
+            flat = f"{value.group(1)}{quoted[:24]}…{quoted[-1]} ({len(quoted) - 2} chars){flat[value.end():]}"
         super().__init__(flat if len(flat) <= MAX_MESSAGE else flat[: MAX_MESSAGE - 1] + "…")
 
 
