@@ -33,12 +33,11 @@ passes its own checks; the check reports those keys as not checked.
 """
 
 import difflib
-import importlib.util
 import json
 import math
 import os
-import pkgutil
 import re
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -572,7 +571,7 @@ class _Keys:
                 raise doc.fail(node, f"{label}: is not declared in Pulumi.yaml{_did_you_mean(name, self.declared, namespace)}")
         elif namespace in self.providers:
             settings = self.providers[namespace]
-            if settings is not None and name not in settings:
+            if name not in settings:
                 hint = f"; did you mean {self.project}:{name}?" if name in self.declared else _did_you_mean(name, settings, namespace)
                 raise doc.fail(node, f"{label}: is not a setting of the {namespace} provider{hint}")
         elif namespace != CLI_NAMESPACE:
@@ -596,26 +595,24 @@ def _did_you_mean(name: str, known: Any, namespace: str) -> str:
 
 
 @cache
-def installed_providers() -> dict[str, Optional[frozenset[str]]]:
-    """Namespace -> config keys of each installed pulumi_<provider> package (None when it declares none we can read)."""
-    providers: dict[str, Optional[frozenset[str]]] = {}
-    for module in pkgutil.iter_modules():
-        if not module.name.startswith("pulumi_") or module.name[len("pulumi_") :] in NOT_PROVIDERS:
+def installed_providers() -> dict[str, frozenset[str]]:
+    """Namespace -> config keys of each installed pulumi_<provider> package."""
+    providers: dict[str, frozenset[str]] = {}
+    for entry in sys.path:  # a glob per folder: listing every installed module would take a second
+        folder = Path(entry or ".")
+        if not folder.is_dir():
             continue
-        namespace = module.name[len("pulumi_") :].replace("_", "-")
-        providers[namespace] = _provider_settings(module.name)
+        for package in folder.glob("pulumi_*"):
+            name = package.name
+            if name.isidentifier() and name[len("pulumi_") :] not in NOT_PROVIDERS and (package / "__init__.py").is_file():
+                providers.setdefault(name[len("pulumi_") :].replace("_", "-"), _provider_settings(package))
     return providers
 
 
-def _provider_settings(package: str) -> Optional[frozenset[str]]:
+def _provider_settings(package: Path) -> frozenset[str]:
     """The provider's config keys, read from pulumi_<x>/config/vars.py without importing the package."""
-    spec = importlib.util.find_spec(package)
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        path = Path(location) / "config" / "vars.py"
-        if path.is_file():
-            return frozenset(re.findall(r"__config__\.get\w*\('([^']+)'\)", path.read_text()))
-    return frozenset() if locations else None
+    path = package / "config" / "vars.py"
+    return frozenset(re.findall(r"__config__\.get\w*\('([^']+)'\)", path.read_text())) if path.is_file() else frozenset()
 
 
 @cache
