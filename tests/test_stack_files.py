@@ -166,6 +166,8 @@ CASES = [
     ok("unicode-text", cfg(f"{A}:healthCheckExpected: Grüße 🛒"), lambda s: s.ops.health_check_expected == "Grüße 🛒"),
     bad("string-as-map", cfg(f"{A}:healthCheckExpected: {{text: shop}}"), f"{A}:healthCheckExpected", "is not text"),
     bad("list-item-octal", cfg(f"{A}:webSpotInstanceTypes: [010]"), f"{A}:webSpotInstanceTypes", "may reach the program as 8"),
+    bad("account-id-leading-zero", cfg("aws:allowedAccountIds: [012345678912]"), "aws:allowedAccountIds", "as 1.2345678912e+10"),
+    ok("account-id-quoted", cfg("aws:allowedAccountIds: ['012345678912']")),
     bad("list-item-yes", cfg(f"{A}:webSpotInstanceTypes: [yes]"), f"{A}:webSpotInstanceTypes", "may reach the program as true"),
     bad("list-item-number", cfg(f"{A}:webSpotInstanceTypes: [3]"), f"{A}:webSpotInstanceTypes", "is not a list of strings"),
     bad("list-item-null", cfg(f"{A}:webSpotInstanceTypes: [~]"), f"{A}:webSpotInstanceTypes", "is not a list of strings"),
