@@ -8,7 +8,7 @@ import pulumi_aws as aws
 from components.ec2_owner_tagger import Ec2OwnerTagger, Ec2OwnerTaggerArgs
 from components.web_shop import WebShop
 from components.website_health_check import WebsiteHealthCheck, WebsiteHealthCheckArgs
-from settings import ConfigError, Settings, load_settings, read_project_config
+from settings import ConfigError, Settings, load_settings, placeholder_keys, read_project_config
 from settings.web_shop import web_shop_args
 
 
@@ -18,7 +18,7 @@ def read_settings() -> Settings:
     raw = read_project_config(project)
     try:
         zones = aws.get_availability_zones(state="available", filters=[{"name": "opt-in-status", "values": ["opt-in-not-required"]}])
-        return load_settings(project, stack, raw, available_azs=len(zones.names))
+        return load_settings(project, stack, raw, available_azs=len(zones.names), placeholders=placeholder_keys(project))
     except ConfigError as error:
         # RunError ends the program with this one line and no traceback.
         raise pulumi.RunError(str(error)) from None

@@ -22,6 +22,23 @@ VPC_PREFIX_RANGE = (16, 28)
 """AWS accepts VPC and subnet prefixes from /16 to /28."""
 SMALLEST_PLANNED_VPC_PREFIX = VPC_PREFIX_RANGE[1] - SUBNET_NEW_BITS
 """/23: the smallest VPC whose planned subnets are still /28 or larger."""
+LOAD_BALANCER_MIN_PREFIX = 27
+"""ELB needs load-balancer subnets of /27 or larger with 8 free addresses (ALB user guide, "Subnets for your
+load balancer": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html)."""
+SPECIAL_PURPOSE_RANGES = {
+    "0.0.0.0/8": "'this network'",
+    "127.0.0.0/8": "loopback",
+    "169.254.0.0/16": "link-local",
+    "192.0.0.0/24": "IETF protocol assignments",
+    "192.0.2.0/24": "documentation (TEST-NET-1)",
+    "198.18.0.0/15": "benchmarking",
+    "198.51.100.0/24": "documentation (TEST-NET-2)",
+    "203.0.113.0/24": "documentation (TEST-NET-3)",
+    "224.0.0.0/4": "multicast",
+    "240.0.0.0/4": "reserved",
+}
+"""IPv4 special-purpose ranges (RFC 6890 and IANA's registry) that no VPC should use: hosts there cannot reach
+or be reached like ordinary addresses (loopback, link-local and multicast never leave a host or link)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,11 @@ def parse_network(value: str, argument: str) -> ipaddress.IPv4Network:
 def check_vpc_cidr(vpc_cidr: str, argument: str = "vpc_cidr") -> ipaddress.IPv4Network:
     """Validate the VPC CIDR's form and size against AWS limits and the subnet plan."""
     network = parse_network(vpc_cidr, argument)
+    for special, purpose in SPECIAL_PURPOSE_RANGES.items():
+        if network.overlaps(ipaddress.IPv4Network(special)):
+            raise ValueError(
+                f"{argument}: {vpc_cidr!r} overlaps {special}, a special-purpose range ({purpose}); use a private range such as 10.0.0.0/16"
+            )
     low, high = VPC_PREFIX_RANGE
     if network.prefixlen < low:
         raise ValueError(f"{argument}: {vpc_cidr!r} is larger than AWS allows; use a prefix from /{low} to /{SMALLEST_PLANNED_VPC_PREFIX}")
@@ -82,8 +104,14 @@ def plan_subnets(vpc_cidr: str, az_count: int) -> SubnetPlan:
     return SubnetPlan(**tiers)
 
 
-def check_subnet_layout(vpc_cidr: str, cidrs_by_argument: Mapping[str, Sequence[str]], az_count: int) -> None:
-    """Validate caller-supplied subnet CIDRs: well-formed, one per AZ, inside the VPC, no overlaps."""
+def check_subnet_layout(
+    vpc_cidr: str, cidrs_by_argument: Mapping[str, Sequence[str]], az_count: int, tiers: Optional[Mapping[str, str]] = None
+) -> None:
+    """Validate caller-supplied subnet CIDRs: well-formed, one per AZ, inside the VPC, no overlaps.
+
+    `tiers` maps each argument to its tier; with it, the planned subnets of the tiers given no explicit CIDRs
+    (which the network then uses) count too, so an explicit subnet never collides with a planned one.
+    """
     vpc = check_vpc_cidr(vpc_cidr)
     seen: list[tuple[str, ipaddress.IPv4Network]] = []
     for argument, cidrs in cidrs_by_argument.items():
@@ -99,3 +127,29 @@ def check_subnet_layout(vpc_cidr: str, cidrs_by_argument: Mapping[str, Sequence[
     for (arg_a, a), (arg_b, b) in combinations(seen, 2):
         if a.overlaps(b):
             raise ValueError(f"{arg_b}: {str(b)!r} overlaps {str(a)!r} of {arg_a}; subnets must not overlap")
+    if tiers is None:
+        return
+    plan = plan_subnets(vpc_cidr, az_count)
+    planned = [
+        (tier, zone, ipaddress.IPv4Network(cidr))
+        for tier in TIERS
+        if tier not in tiers.values()
+        for zone, cidr in enumerate(plan.tier(tier), start=1)
+    ]
+    for argument, subnet in seen:
+        for tier, zone, other in planned:
+            if subnet.overlaps(other):
+                raise ValueError(
+                    f"{argument}: {str(subnet)!r} overlaps {str(other)!r}, the planned {tier} subnet of AZ {zone}; "
+                    f"give the {tier} CIDRs too, or pick another range"
+                )
+
+
+def check_load_balancer_subnets(cidrs: Sequence[str], argument: str) -> None:
+    """Load-balancer subnets must be /27 or larger (LOAD_BALANCER_MIN_PREFIX)."""
+    for cidr in cidrs:
+        if parse_network(cidr, argument).prefixlen > LOAD_BALANCER_MIN_PREFIX:
+            raise ValueError(
+                f"{argument}: {cidr!r} is smaller than the /{LOAD_BALANCER_MIN_PREFIX} a load balancer's subnet needs; "
+                f"use /{LOAD_BALANCER_MIN_PREFIX} or larger"
+            )

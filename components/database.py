@@ -111,7 +111,7 @@ class DatabaseArgs:
     engine: Optional[DatabaseEngine] = DatabaseEngine.MYSQL
     """Database engine: mysql or postgres (default mysql)."""
     engine_version: Optional[str] = None
-    """Engine version, a major version to float on minor upgrades (default: 8.0 for mysql, 17 for postgres)."""
+    """Engine version, a major version to float on minor upgrades (default: 8.4 for mysql, 17 for postgres)."""
     instance_class: Optional[str] = "db.t4g.micro"
     """RDS instance class of the primary (default db.t4g.micro)."""
     multi_az: Optional[bool] = True

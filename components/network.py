@@ -30,6 +30,21 @@ from .user_data import render_template
 
 WORLD_IPV4 = "0.0.0.0/0"
 WORLD_IPV6 = "::/0"
+MIN_PUBLIC_IPV4_PREFIX = 16
+"""Widest public IPv4 range an SSH allow-list may name by default (a /16 is 65,536 addresses)."""
+MIN_PUBLIC_IPV6_PREFIX = 48
+"""Widest public IPv6 range an SSH allow-list may name: a site's allocation."""
+NON_PUBLIC_RANGES = {
+    4: tuple(
+        ipaddress.IPv4Network(c)
+        for c in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
+    ),
+    6: tuple(ipaddress.IPv6Network(c) for c in ("fc00::/7", "fe80::/10", "2001:db8::/32")),
+}
+"""Ranges never routed on the internet (RFC 1918, RFC 6598, RFC 5737; RFC 4193, RFC 4291, RFC 3849): any width is fine."""
+RULES_PER_SECURITY_GROUP = 60
+"""Inbound rules a security group takes, per IP family (Amazon VPC quotas, "Security groups":
+https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups)."""
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 """The retention periods CloudWatch Logs accepts."""
 NAT_SWAP_MIB = 1024
@@ -76,7 +91,7 @@ class NetworkArgs:
     bastion_enabled: Optional[bool] = False
     """Run a bastion host in the first public subnet (default false)."""
     ssh_allowed_cidrs: Optional[list[str]] = field(default_factory=list)
-    """CIDRs allowed to SSH to the bastion; the world (0.0.0.0/0, ::/0) is refused (default none)."""
+    """CIDRs allowed to SSH to the bastion: private, or public of /16 or narrower (/48 IPv6), at most 60 per family (default none)."""
     bastion_instance_type: Optional[str] = "t4g.nano"
     """Instance type of the bastion (default t4g.nano)."""
     bastion_key_name: Optional[str] = None
@@ -113,7 +128,8 @@ def validate_network_args(args: NetworkArgs) -> None:
         if needed and not args.public_subnets:
             raise ValueError(f"{argument}: needs public subnets to run in, but public_subnets is false")
     az_total = len(args.availability_zones) if args.availability_zones is not None else args.az_count
-    check_subnet_layout(args.cidr_block, explicit_subnet_cidrs(args), az_total)
+    explicit = explicit_subnet_cidrs(args)
+    check_subnet_layout(args.cidr_block, explicit, az_total, tiers={argument: argument.split("_", 1)[0] for argument in explicit})
     check_ssh_allowed_cidrs(args.ssh_allowed_cidrs or [], "ssh_allowed_cidrs")
     if args.bastion_enabled and not args.ssh_allowed_cidrs:
         raise ValueError("ssh_allowed_cidrs: [] leaves the bastion unreachable; give at least one CIDR or disable the bastion")
@@ -134,8 +150,10 @@ def explicit_subnet_cidrs(args: NetworkArgs) -> dict[str, list[str]]:
     }
 
 
-def check_ssh_allowed_cidrs(cidrs: list[str], argument: str) -> None:
-    """Every entry must be an IPv4 or IPv6 CIDR and none may be the whole internet."""
+def check_ssh_allowed_cidrs(cidrs: list[str], argument: str, min_public_prefix: int = MIN_PUBLIC_IPV4_PREFIX) -> None:
+    """Every entry is an IPv4 or IPv6 CIDR, once; no public range wider than /`min_public_prefix` (IPv4) or
+    /MIN_PUBLIC_IPV6_PREFIX (IPv6); together they never cover the internet; each family fits a group's rules."""
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     for cidr in cidrs:
         try:
             network = ipaddress.ip_network(cidr, strict=True) if isinstance(cidr, str) and "/" in cidr else None
@@ -145,6 +163,29 @@ def check_ssh_allowed_cidrs(cidrs: list[str], argument: str) -> None:
             raise ValueError(f"{argument}: {cidr!r} is not a CIDR block (expected e.g. 203.0.113.10/32)")
         if network.prefixlen == 0:
             raise ValueError(f"{argument}: {cidr!r} opens SSH to the whole internet; list your own addresses instead")
+        if network in networks:
+            raise ValueError(f"{argument}: {cidr!r} is listed twice; AWS refuses duplicate rules")
+        limit = min_public_prefix if network.version == 4 else MIN_PUBLIC_IPV6_PREFIX
+        if network.prefixlen < limit and not any(network.subnet_of(private) for private in NON_PUBLIC_RANGES[network.version]):
+            raise ValueError(
+                f"{argument}: {cidr!r} opens SSH to a public range wider than /{limit}; list your office or VPN range instead"
+            )
+        networks.append(network)
+    for version, world in ((4, WORLD_IPV4), (6, WORLD_IPV6)):
+        family = [n for n in networks if n.version == version]
+        if world in {str(n) for n in ipaddress.collapse_addresses(family)}:  # type: ignore[arg-type]
+            raise ValueError(f"{argument}: {cidr_list(family)} together open SSH to the whole internet; list your own addresses")
+        if len(family) > RULES_PER_SECURITY_GROUP:
+            raise ValueError(
+                f"{argument}: {len(family)} IPv{version} CIDRs need more than the {RULES_PER_SECURITY_GROUP} inbound rules "
+                "a security group takes; merge them into fewer, wider private ranges"
+            )
+
+
+def cidr_list(networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> str:
+    """A short rendering of CIDRs for a message: the first three and how many more."""
+    shown = ", ".join(str(n) for n in networks[:3])
+    return shown + (f" and {len(networks) - 3} more" if len(networks) > 3 else "")
 
 
 def recover_alarm(region: str, what: str) -> AlarmSpec:

@@ -152,9 +152,13 @@ def check_https_origin(
         raise ValueError(f"{origin_name}: {origin!r} needs {certificate_name} (covering it) and {zone_name}")
     if not origin:
         return
-    parent = domain.split(".", 1)[1] if domain and "." in domain else None
-    if parent is None or not (origin == domain or origin.endswith(f".{parent}")):
-        raise ValueError(f"{origin_name}: {origin!r} must be a name in the hosted zone of {domain_name} ({domain!r}), e.g. origin.{domain}")
+    # The zone's own name is not known before deploy; every name under the domain is in it (the domain's parent
+    # may be a public suffix such as co.uk), and the domain itself already aliases CloudFront.
+    if not domain or origin == domain or not origin.endswith(f".{domain}"):
+        raise ValueError(
+            f"{origin_name}: {origin!r} must be a name in the hosted zone of {domain_name}, under {domain!r} but not it, "
+            f"e.g. origin.{domain}"
+        )
 
 
 def _zones_of(network: Optional[NetworkArgs]) -> list[str]:

@@ -29,6 +29,7 @@ try:
     from .offline.packs import PackError
     from .offline.progress import Progress
     from .offline.report import FORMATS, render
+    from .offline.stack_config import StackConfigError, one_line
     from .offline.user_mocks import MocksSpecError
 except ImportError as missing:  # a setup error, not a verdict
     print(
@@ -132,9 +133,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             diff.max_usd, diff.max_percent = args.max_increase, args.max_increase_percent
         for format_name, path in args.output:
             _write(path, render(format_name, result, diff))
-    except (pulumi.RunError, FileNotFoundError, PackConfigError, PackError, MocksSpecError, yaml.YAMLError, CompareError) as error:
-        message = " ".join(str(error).split()) or type(error).__name__
-        print(f"error: {message}", file=sys.stderr)
+    except (
+        pulumi.RunError, FileNotFoundError, PackConfigError, PackError, MocksSpecError, StackConfigError, yaml.YAMLError, CompareError
+    ) as error:
+        print(one_line(f"error: {str(error) or type(error).__name__}"), file=sys.stderr)
         return EXIT_USAGE
     except ProgramError as error:  # one line, then the program's own frame
         print(f"error: {error}", file=sys.stderr)

@@ -7,8 +7,10 @@ the key, the value and what is allowed.
 """
 
 import difflib
+import json
+import os
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any, Collection, Mapping, Optional
 
 from . import cdn, cost, data, network, ops, web
 from .cdn import CdnSettings
@@ -16,13 +18,13 @@ from .cost import CostSettings
 from .data import DataSettings
 from .network import NetworkSettings
 from .ops import OpsSettings
-from .schema import ConfigError, Key
+from .schema import PLACEHOLDER_KEYS_ENV, ConfigError, Key
 from .web import WebSettings
 
 SECTIONS = {"network": network, "web": web, "data": data, "cdn": cdn, "ops": ops, "cost": cost}
 """Section name -> module declaring its KEYS and build()."""
 
-__all__ = ["ConfigError", "Settings", "all_keys", "load_settings", "read_project_config"]
+__all__ = ["ConfigError", "Settings", "all_keys", "load_settings", "placeholder_keys", "read_project_config"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,28 @@ def read_project_config(project: str) -> dict[str, Any]:
     return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
 
 
-def load_settings(project: str, stack: str, raw: Mapping[str, Any], available_azs: Optional[int] = None) -> Settings:
-    """Parse and validate `raw` (short key -> value) into Settings, or raise ConfigError."""
+def placeholder_keys(project: str) -> frozenset[str]:
+    """Short keys whose values are placeholders for secrets: set by the offline check only (PLACEHOLDER_KEYS_ENV)."""
+    try:
+        keys = json.loads(os.environ.get(PLACEHOLDER_KEYS_ENV) or "[]")
+    except json.JSONDecodeError:
+        raise ConfigError(f"{PLACEHOLDER_KEYS_ENV}: is not a JSON list of config keys") from None
+    prefix = f"{project}:"
+    return frozenset(key[len(prefix) :] for key in keys if isinstance(key, str) and key.startswith(prefix))
+
+
+def load_settings(
+    project: str,
+    stack: str,
+    raw: Mapping[str, Any],
+    available_azs: Optional[int] = None,
+    placeholders: Collection[str] = (),
+) -> Settings:
+    """Parse and validate `raw` (short key -> value) into Settings, or raise ConfigError.
+
+    Keys in `placeholders` hold a stand-in for a secret (see placeholder_keys): their Key's example replaces it,
+    so the rest of the stack is still checked.
+    """
     keys = {key.name: key for key in all_keys()}
 
     def full(name: str) -> str:
@@ -62,12 +84,16 @@ def load_settings(project: str, stack: str, raw: Mapping[str, Any], available_az
 
     for name in raw:
         if name not in keys:
-            close = difflib.get_close_matches(name, keys, n=1)
-            hint = f"did you mean {close[0]}?" if close else "see the config table in README.md"
-            raise ConfigError(f"{full(name)}: unknown config key; {hint}")
+            close = difflib.get_close_matches(name, keys, n=1) or [k for k in keys if k.lower() == name.lower()]
+            hint = f"did you mean {full(close[0])}?" if close else "see the config table in README.md"
+            label = full(name) if len(name) <= 60 else f"{full(name[:40])}…({len(name)} chars)"
+            raise ConfigError(f"{label}: unknown config key; {hint}")
     values: dict[str, Any] = {}
     for name, key in keys.items():
-        value = key.parse(raw[name], full(name)) if name in raw else key.default
+        if name in placeholders:
+            value = key.stand_in
+        else:
+            value = key.parse(raw[name], full(name)) if name in raw else key.default
         try:
             if key.check:
                 key.check(value, full(name))

@@ -1,5 +1,6 @@
 """Stack config of the web shop front: CloudFront, the static-assets bucket, the custom domain."""
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
@@ -7,6 +8,23 @@ from components.content_delivery import PriceClass
 from components.web_shop import check_https_origin
 
 from .schema import Key, matches, one_of
+
+PATH_PATTERN_LENGTH = 255
+"""CloudFront path patterns are at most 255 characters of A-Z a-z 0-9 _ - . * $ / ~ " ' @ : + and &
+(CloudFront developer guide, "Path pattern": https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html)."""
+DOMAIN = r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+"""A DNS name in lower case, e.g. shop.example.com."""
+
+
+def _static_path_pattern(value: str, key: str) -> None:
+    if not re.fullmatch(r"/[A-Za-z0-9_\-.*$/~\"'@:+&]+", value) or len(value) > PATH_PATTERN_LENGTH:
+        raise ValueError(
+            f"{key}: {value!r} is not a CloudFront path pattern (a / then up to {PATH_PATTERN_LENGTH} characters "
+            "of letters, digits and _-.*$/~\"'@:+&), e.g. /static/*"
+        )
+    if value.strip("/*") == "":
+        raise ValueError(f"{key}: {value!r} would send every request to the static bucket; name a sub-path, e.g. /static/*")
+
 
 KEYS = [
     Key(
@@ -21,7 +39,7 @@ KEYS = [
         "string",
         "/static/*",
         "Path pattern CloudFront serves from the static-assets bucket.",
-        matches(r"/[A-Za-z0-9_\-./*]+", "/static/*", empty_ok=False),
+        _static_path_pattern,
     ),
     Key("cdnLogging", "boolean", False, "Deliver CloudFront access logs to a private log bucket."),
     Key(
@@ -30,20 +48,23 @@ KEYS = [
         "",
         "ARN of a WAFv2 web ACL (CLOUDFRONT scope) to attach; empty for none.",
         matches(r"arn:aws:wafv2:us-east-1:\d{12}:global/webacl/.+", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/name/id"),
+        example="arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
     ),
     Key(
         "domainName",
         "string",
         "",
         "Custom domain of the shop, e.g. shop.example.com; empty uses the cloudfront.net name.",
-        matches(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "shop.example.com"),
+        matches(DOMAIN, "shop.example.com"),
+        example="shop.example.com",
     ),
     Key(
         "originDomainName",
         "string",
         "",
         "Name CloudFront uses to reach the ALB over HTTPS (covered by certificateArn), e.g. origin.shop.example.com.",
-        matches(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", "origin.shop.example.com"),
+        matches(DOMAIN, "origin.shop.example.com"),
+        example="origin.shop.example.com",
     ),
     Key(
         "hostedZoneId",
@@ -51,6 +72,7 @@ KEYS = [
         "",
         "Route 53 hosted zone of domainName (certificate validation and alias records).",
         matches(r"Z[A-Z0-9]{1,31}", "Z0123456789ABCDEFGHIJ"),
+        example="Z0123456789ABCDEFGHIJ",
     ),
 ]
 

@@ -1,6 +1,7 @@
-"""Keep README.md's config table equal to the declared keys and the committed stacks.
+"""Keep Pulumi.yaml's config declarations and README.md's config table equal to the declared keys.
 
-`python -m settings.docs --write` rewrites the table between the markers; the tests fail when it is stale.
+`python -m settings.docs --write` rewrites Pulumi.yaml's config section and the README table between the
+markers; the tests fail when either is stale.
 """
 
 import argparse
@@ -12,6 +13,7 @@ from typing import Any
 import yaml
 
 from . import SECTIONS
+from .schema import Key
 
 START, END = "<!-- config-table:start -->", "<!-- config-table:end -->"
 REPO = Path(__file__).resolve().parent.parent
@@ -28,7 +30,7 @@ def _cell(value: Any) -> str:
 
 
 def stack_values(repo: Path) -> dict[str, dict[str, Any]]:
-    """Short key -> value of each committed stack file, by stack name."""
+    """Short key -> value of each committed stack file, by stack name (what the stack file itself sets)."""
     stacks = {}
     for path in sorted(repo.glob("Pulumi.*.yaml")):
         config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
@@ -36,6 +38,21 @@ def stack_values(repo: Path) -> dict[str, dict[str, Any]]:
             k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("awsinaction:")
         }
     return stacks
+
+
+def declaration(key: Key) -> dict[str, Any]:
+    """A key's declaration in Pulumi.yaml, which the Pulumi CLI checks stack values against."""
+    declared: dict[str, Any] = {"type": key.type, "description": key.description, "default": key.default}
+    if key.type == "array":
+        declared["items"] = {"type": "string"}
+    return declared
+
+
+def project_file(repo: Path = REPO) -> str:
+    """Pulumi.yaml with its config section rebuilt from the declared keys (the rest kept)."""
+    project = yaml.safe_load((repo / "Pulumi.yaml").read_text())
+    project["config"] = {key.name: declaration(key) for module in SECTIONS.values() for key in module.KEYS}
+    return yaml.safe_dump(project, sort_keys=False, width=1000, allow_unicode=True)
 
 
 def config_table(repo: Path = REPO) -> str:
@@ -62,12 +79,13 @@ def render_readme(readme: str, repo: Path = REPO) -> str:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m settings.docs")
-    parser.add_argument("--write", action="store_true", help="rewrite README.md in place")
+    parser.add_argument("--write", action="store_true", help="rewrite Pulumi.yaml's config and README.md's table in place")
     args = parser.parse_args(argv)
     readme_path = REPO / "README.md"
     updated = render_readme(readme_path.read_text())
     if args.write:
         readme_path.write_text(updated)
+        (REPO / "Pulumi.yaml").write_text(project_file())
     else:
         print(config_table())
     return 0

@@ -16,7 +16,14 @@ def _path(value: str, key: str) -> None:
 
 
 KEYS = [
-    Key("alarmEmail", "string", "", "E-mail address for the operations alarms; empty for none (confirm AWS's mail).", check_email),
+    Key(
+        "alarmEmail",
+        "string",
+        "",
+        "E-mail address for the operations alarms; empty for none (confirm AWS's mail).",
+        check_email,
+        example="ops@example.com",
+    ),
     Key("healthCheckEnabled", "boolean", False, "Check the web shop's page every 5 minutes with a Lambda function and alarm on failure."),
     Key("healthCheckExpected", "string", "</html>", "Text the checked page must contain (default: a complete HTML page arrived).",
         check_expected_text),

@@ -9,14 +9,25 @@ from components.web_fleet import ScheduledCapacity, check_ami_id, check_architec
 
 from .schema import Key, matches
 
+SCHEDULED_ACTIONS_PER_GROUP = 125
+"""Scheduled actions an Auto Scaling group takes (Amazon EC2 Auto Scaling quotas:
+https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-quotas.html)."""
+
 
 def _between(low: int, high: int) -> Any:
     return lambda value, key: check_between(value, low, high, key)
 
 
 def _schedules(values: list[str], key: str) -> None:
+    if len(values) > SCHEDULED_ACTIONS_PER_GROUP:
+        raise ValueError(f"{key}: {len(values)} schedules are more than the {SCHEDULED_ACTIONS_PER_GROUP} an auto-scaling group takes")
+    seen: dict[str, str] = {}
     for text in values:
-        parse_schedule(text, key)
+        recurrence = " ".join(parse_schedule(text, key).recurrence.split())
+        # AWS refuses two scheduled actions of one group at the same time (scheduled scaling, "Considerations").
+        if recurrence in seen:
+            raise ValueError(f"{key}: {text!r} runs at the same time as {seen[recurrence]!r}; give each time one schedule")
+        seen[recurrence] = text
 
 
 def _instance_types(values: list[str], key: str) -> None:
@@ -85,6 +96,7 @@ KEYS = [
         "",
         "ACM certificate for HTTPS on the load balancer (HTTP then redirects); empty for HTTP only.",
         matches(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]+", "arn:aws:acm:us-east-1:123456789012:certificate/<id>"),
+        example="arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
     ),
     Key("albAccessLogs", "boolean", False, "Write the load balancer's access logs to a private, encrypted S3 bucket."),
     Key("albAccessLogRetentionDays", "integer", 90, "Days the load balancer's access logs are kept.", _between(1, 3653)),

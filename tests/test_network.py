@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from components.network import NAT_METRIC_NAME, NAT_METRIC_NAMESPACE, NatStrategy, Network, NetworkArgs
+from components.network import NAT_METRIC_NAME, NAT_METRIC_NAMESPACE, NatStrategy, Network, NetworkArgs, check_ssh_allowed_cidrs
 from tests.harness import children_of, depends_on, port_in, run, world_open_ingress
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -253,6 +253,11 @@ def test_outputs_are_ordered_by_az() -> None:
         ({"public_subnets": False}, r"nat_strategy: needs public subnets"),
         ({"flow_log_retention_days": 10}, r"flow_log_retention_days: 10 is not a CloudWatch retention"),
         ({"private_subnet_cidrs": ["10.0.0.0/20"] * 3}, r"private_subnet_cidrs: '10.0.0.0/20' overlaps"),
+        (
+            {"private_subnet_cidrs": ["10.0.0.0/21", "10.0.8.0/21", "10.0.16.0/21"]},
+            r"private_subnet_cidrs: '10.0.0.0/21' overlaps '10.0.0.0/21', the planned public subnet of AZ 1",
+        ),
+        ({"ssh_allowed_cidrs": ["0.0.0.0/1", "128.0.0.0/1"]}, r"ssh_allowed_cidrs: '0.0.0.0/1' opens SSH to a public range wider than /16"),
         ({"availability_zones": ["us-east-1a", "us-east-1a"]}, r"availability_zones: .* distinct AZs"),
         ({"bastion_instance_type": "huge"}, r"bastion_instance_type: 'huge' is not an EC2 instance type"),
     ],
@@ -270,3 +275,37 @@ def test_args_may_come_as_a_dict_from_other_languages(preview: bool) -> None:
     )
     assert result.one("aws:ec2/vpc:Vpc").inputs["cidrBlock"] == "10.1.0.0/16"
     assert result.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 30
+
+
+@pytest.mark.parametrize(
+    ("cidrs", "message"),
+    [
+        (["0.0.0.0/1", "128.0.0.0/1"], r"'0.0.0.0/1' opens SSH to a public range wider than /16"),
+        (["52.0.0.0/8"], r"'52.0.0.0/8' opens SSH to a public range wider than /16"),
+        (["2600::/32"], r"'2600::/32' opens SSH to a public range wider than /48"),
+        (["203.0.113.0/24", "203.0.113.0/24"], r"'203.0.113.0/24' is listed twice"),
+        ([f"10.{i}.0.0/16" for i in range(61)], r"61 IPv4 CIDRs need more than the 60 inbound rules a security group takes"),
+        (["192.0.2.1"], r"'192.0.2.1' is not a CIDR block"),
+    ],
+)
+def test_ssh_allow_lists_that_open_too_much_or_break_aws_limits_are_refused(cidrs: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=rf"^ssh_allowed_cidrs: {message}"):
+        check_ssh_allowed_cidrs(cidrs, "ssh_allowed_cidrs")
+
+
+def test_a_set_of_public_ranges_covering_the_internet_is_refused_even_when_each_is_allowed() -> None:
+    halves = ["0.0.0.0/1", "128.0.0.0/1"]
+    with pytest.raises(ValueError, match=r"^ssh: 0.0.0.0/1, 128.0.0.0/1 together open SSH to the whole internet"):
+        check_ssh_allowed_cidrs(halves, "ssh", min_public_prefix=1)
+
+
+@pytest.mark.parametrize(
+    "cidrs",
+    [
+        ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],  # private: any width
+        ["198.51.100.7/32", "52.1.0.0/16", "2001:db8::/32", "2600:1f18::/48"],
+        [f"10.{i}.0.0/16" for i in range(60)] + ["fd00::/8"],  # 60 per family is the limit, not 60 in all
+    ],
+)
+def test_private_ranges_and_narrow_public_ones_are_accepted(cidrs: list[str]) -> None:
+    check_ssh_allowed_cidrs(cidrs, "ssh_allowed_cidrs")

@@ -46,7 +46,8 @@ def test_insecure_program_fails_naming_each_offender(insecure_json: dict, resour
 
 
 def test_json_has_exactly_the_documented_shape(insecure_json: dict) -> None:
-    assert set(insecure_json) == {"stack", "resources", "violations", "cost"} and insecure_json["stack"] == "test"
+    assert set(insecure_json) == {"stack", "pack_config", "not_checked", "resources", "violations", "cost"}
+    assert insecure_json["stack"] == "test" and insecure_json["not_checked"] == []
     for resource in insecure_json["resources"]:
         assert set(resource) == {"urn", "type", "name", "parent", "inputs"}
     for violation in insecure_json["violations"]:
@@ -203,3 +204,14 @@ def test_without_a_pack_config_each_policy_uses_its_defaults(tmp_path: Path) -> 
     violations = [v for v in result.violations if v.policy == "asg-max-size"]
     assert [v.level for v in violations] == ["mandatory"], "the default enforcement level"
     assert "above this stack's cap of 10" in violations[0].message, "the schema default cap"
+
+
+def test_the_readme_states_each_stacks_estimate_and_budget(committed) -> None:
+    """The README's "what dev trades away" table quotes the estimate; it must follow the cost model."""
+    import re
+
+    row = next(line for line in (REPO / "README.md").read_text().splitlines() if line.startswith("| Estimated cost"))
+    quoted = dict(zip(("dev", "prod"), re.findall(r"about \$(\d+) a month \(budget \$(\d+)", row), strict=True))
+    about, budget = (float(n) for n in quoted[committed.stack])
+    assert abs(about - committed.cost.monthly_usd) <= max(3.0, 0.05 * committed.cost.monthly_usd), committed.cost.monthly_usd
+    assert budget == committed.cost.budget_usd

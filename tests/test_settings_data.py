@@ -1,19 +1,19 @@
 """Data-tier stack config: safe defaults, bad values refused naming the key, cross-key checks."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from policies.offline.stack_config import load_stack_config
 from settings import ConfigError, load_settings
 from tests.harness import REPO
 
 
 def stack_raw(stack: str) -> dict[str, Any]:
-    """The committed stack file's awsinaction keys, short names."""
-    config = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text())["config"]
-    raw = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("awsinaction:")}
-    return raw
+    """The committed stack's awsinaction values as the program receives them, by short key."""
+    values = load_stack_config(REPO, stack).values
+    return {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith("awsinaction:")}
 
 
 def test_defaults_are_highly_available_and_lose_nothing() -> None:
@@ -69,3 +69,25 @@ def test_bad_values_are_refused_in_one_line_naming_the_key(raw: dict[str, str], 
         load_settings("awsinaction", "any", raw, available_azs=6)
     message = str(raised.value)
     assert message.startswith(f"awsinaction:{key}: ") and reason in message and "\n" not in message
+
+
+def test_one_mysql_default_everywhere() -> None:
+    """The code's default version is the one the docstring, the schema other languages see, the settings and the docs state."""
+    import json
+    import re
+
+    from components.database import DatabaseArgs
+    from components.database_checks import ENGINES, DatabaseEngine
+    from settings.data import KEYS
+
+    default = ENGINES[DatabaseEngine.MYSQL].default_version
+    stated = re.compile(r"(?:default: |\()(\d+\.\d+) for mysql")
+    docstring = next(line for line in Path(REPO / "components" / "database.py").read_text().splitlines() if "for mysql" in line)
+    schema = json.loads((REPO / "schema" / "awsinaction.json").read_text())
+    schema_text = schema["resources"]["awsinaction:index:Database"]["inputProperties"]["engineVersion"]["description"]
+    setting = next(key for key in KEYS if key.name == "dbEngineVersion").description
+    assert {stated.search(text).group(1) for text in (docstring, schema_text, setting)} == {default}  # type: ignore[union-attr]
+    assert DatabaseArgs.engine_version is None, "None means the engine's default"
+    assert f"RDS for MySQL {default} by default" in (REPO / "docs" / "data-tier.md").read_text()
+    assert f"RDS MySQL {default} (" in (REPO / "CHANGELOG.md").read_text()
+    assert f"RDS MySQL {default} (" in (REPO / "README.md").read_text()

@@ -4,9 +4,9 @@ import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
-import yaml
+from policies.offline.stack_config import StackConfigError, load_stack_config
 
 OUTPUT_NAMES = {
     "dbInstanceIdentifier": "identifier of the RDS DB instance (the primary)",
@@ -51,37 +51,15 @@ class StackConfig:
             raise UsageError(f"{self.project}:{key}: {value!r} is not a whole number") from None
 
 
-def _read_yaml(path: Path) -> Mapping[str, Any]:
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise UsageError(f"cannot read {path}: {error}") from None
-    if not isinstance(document, Mapping):
-        raise UsageError(f"{path} is not a YAML mapping")
-    return document
-
-
 def load_config(project_dir: Path, stack: str) -> StackConfig:
-    """Pulumi.yaml's declared defaults overlaid with Pulumi.<stack>.yaml's values."""
-    project_file, stack_file = project_dir / "Pulumi.yaml", project_dir / f"Pulumi.{stack}.yaml"
-    if not project_file.is_file():
-        raise UsageError(f"{project_file} does not exist; pass --project-dir with the folder holding Pulumi.yaml")
-    if not stack_file.is_file():
-        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
-        raise UsageError(f"{stack_file} does not exist; stacks here: {', '.join(stacks) or 'none'}")
-    project_doc = _read_yaml(project_file)
-    project = str(project_doc.get("name", ""))
-    values: dict[str, Any] = {}
-    for key, declaration in (project_doc.get("config") or {}).items():
-        if isinstance(declaration, Mapping) and "default" in declaration and ":" not in key:
-            values[key] = declaration["default"]
-    region = None
-    for key, value in ((_read_yaml(stack_file).get("config")) or {}).items():
-        if key == "aws:region":
-            region = str(value)
-        elif key.startswith(f"{project}:"):
-            values[key.split(":", 1)[1]] = value
-    return StackConfig(project=project, values=values, region=region)
+    """Pulumi.yaml's declared defaults overlaid with Pulumi.<stack>.yaml's values, read as the Pulumi CLI reads them."""
+    try:
+        config = load_stack_config(project_dir, stack)
+    except (FileNotFoundError, StackConfigError) as error:
+        raise UsageError(str(error)) from None
+    prefix = f"{config.project}:"
+    values = {key[len(prefix) :]: value for key, value in config.values.items() if key.startswith(prefix)}
+    return StackConfig(project=config.project, values=values, region=config.values.get("aws:region"))
 
 
 def _parse_outputs(text: str, source: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from .diagnose import ApplyFailure, ProgramError, describe, watch_applies
 from .mocks import AwsMocks, RecordedResource
 from .packs import load_packs
 from .runner import MockRun, run_project
+from .stack_config import StackConfigError, load_stack_config
 from .user_mocks import load_mocks
 
 BUDGET_POLICY = "monthly-budget"
@@ -62,10 +63,22 @@ class CheckResult:
     resources: list[RecordedResource]
     packs: list[PackResult]
     cost: CostReport
+    unchecked: list[str] = field(default_factory=list)
+    """Config the offline check could not read (secrets, Pulumi ESC environments), one line each."""
     seconds: float = 0.0
     """Wall-clock time of the check (program under mocks, both packs, cost)."""
     cpu_seconds: float = 0.0
     """CPU time of the same, which other processes on the machine do not inflate."""
+
+    @property
+    def pack_config_note(self) -> str:
+        """Which pack config applied, said plainly when the stack has none of its own."""
+        if self.config_file is not None:
+            return f"pack config: {self.config_file}"
+        return (
+            f"pack config: none (no policies/config/{self.stack}.json), so every policy runs with its defaults, the strict "
+            "production ones; copy policies/config/dev.json for a throw-away stack"
+        )
 
     @property
     def violations(self) -> list[Diagnostic]:
@@ -111,7 +124,7 @@ def run_program(project_dir: Path, stack: str, *, preview: bool = False, mocks_s
     try:
         with watch_applies(failures):
             return run_project(project_dir, stack, preview=preview, mocks_factory=make)
-    except (pulumi.RunError, FileNotFoundError, yaml.YAMLError):  # a refused config or stack file: reported as it is
+    except (pulumi.RunError, FileNotFoundError, StackConfigError, yaml.YAMLError):  # a refused config or stack file: as it is
         raise
     except Exception as error:
         invokes = getattr(built[0], "invokes", []) if built else []
@@ -132,13 +145,14 @@ def run_check(
     progress: Callable[[str], None] = _silent,
     program_run: Optional[MockRun] = None,
 ) -> CheckResult:
-    """Check one stack; raises PackConfigError, ProgramError, MocksSpecError, pulumi.RunError or FileNotFoundError for bad input.
+    """Check one stack; raises StackConfigError, PackConfigError, ProgramError, MocksSpecError, pulumi.RunError or FileNotFoundError.
 
     `progress` hears each step as it starts; `program_run` is a run of this stack's program already recorded
     under mocks in the same mode (tests reuse one), instead of running it again.
     """
     started, cpu_started = time.perf_counter(), time.process_time()
     project_dir = Path(project_dir).resolve()
+    unchecked = load_stack_config(project_dir, stack).unchecked  # a bad stack file stops here, in one line, first
     config_file = config_file or default_config_file(project_dir, stack)
     packs = load_packs()
     file_config = read_pack_config(config_file) if config_file else {}
@@ -158,4 +172,4 @@ def run_check(
     cost_config = next((c for c in configs if BUDGET_POLICY in c), {})
     cost = _cost(stack_message, cost_config)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    return CheckResult(stack, project_dir, config_file, preview, run.resources, results, cost, seconds, cpu_seconds)
+    return CheckResult(stack, project_dir, config_file, preview, run.resources, results, cost, unchecked, seconds, cpu_seconds)

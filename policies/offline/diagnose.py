@@ -15,7 +15,7 @@ from typing import Any, Iterator, Optional
 
 import pulumi
 
-HINT = "if the program needs another value there, give it with --mocks module:Class; --preview leaves computed values unknown"
+HINT = "give the value it needs with --mocks module:Class, or leave computed values unknown with --preview"
 """What a user can do when a mocked value does not suit the program."""
 
 

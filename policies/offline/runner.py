@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 import pulumi
-import yaml
 from pulumi.runtime.mocks import Mocks
 from pulumi.runtime.settings import get_root_resource
 
 from .mocks import AwsMocks, RecordedResource, RecordingMonitor
+from .stack_config import StackConfig, load_stack_config, placeholders_announced
+
+__all__ = ["MockRun", "StackConfig", "load_stack_config", "run_project", "run_under_mocks"]
 
 
 @dataclass
@@ -103,55 +105,6 @@ def run_under_mocks(
     return MockRun(resources=list(monitor.recorded), outputs=exports)
 
 
-@dataclass(frozen=True)
-class StackConfig:
-    """A project's name and one stack's configuration, as the CLI would pass it to the program."""
-
-    project: str
-    values: dict[str, Any]
-    secret_keys: list[str]
-
-
-def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
-    """Read Pulumi.yaml (project name, declared defaults) and Pulumi.<stack>.yaml (values, secure keys)."""
-    project_file = project_dir / "Pulumi.yaml"
-    stack_file = project_dir / f"Pulumi.{stack}.yaml"
-    if not project_file.is_file():
-        raise FileNotFoundError(f"{project_file} does not exist")
-    if not stack_file.is_file():
-        stacks = ", ".join(sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml")))
-        raise FileNotFoundError(f"{stack_file} does not exist; stacks here: {stacks or 'none'}")
-    project_doc = _read_yaml(project_file)
-    project = project_doc["name"]
-    values: dict[str, Any] = {}
-    for key, declaration in (project_doc.get("config") or {}).items():
-        full_key = key if ":" in key else f"{project}:{key}"
-        if isinstance(declaration, Mapping) and "default" in declaration:
-            values[full_key] = declaration["default"]
-    secret_keys: list[str] = []
-    for key, value in (_read_yaml(stack_file).get("config") or {}).items():
-        full_key = key if ":" in key else f"{project}:{key}"
-        if isinstance(value, Mapping) and set(value) == {"secure"}:
-            secret_keys.append(full_key)
-            value = "mock-secret-value"
-        values[full_key] = value
-    return StackConfig(project=project, values=values, secret_keys=secret_keys)
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """A YAML mapping; a syntax error becomes one line naming the file, the line and the problem."""
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "is not valid YAML"
-        raise yaml.YAMLError(f"{path.name}{where}: {problem}") from None
-    if not isinstance(document, dict):
-        raise yaml.YAMLError(f"{path.name}: expected a mapping with a config: section")
-    return document
-
-
 def _default_mocks(region: str, preview: bool) -> Mocks:
     return AwsMocks(region=region, preview=preview)
 
@@ -191,7 +144,7 @@ def run_project(
     stack_config = load_stack_config(project_dir, stack)
     values = {**stack_config.values, **(overrides or {})}
     region = str(values.get("aws:region", "us-east-1"))
-    with _inside(project_dir):
+    with _inside(project_dir), placeholders_announced(stack_config.secret_keys):
         return run_under_mocks(
             lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
             project=stack_config.project,

@@ -73,6 +73,8 @@ def to_json(result: CheckResult, diff: Optional[CostDiff] = None) -> dict[str, A
     """The documented JSON shape: stack, resources, violations, cost, and cost_diff with --compare."""
     document: dict[str, Any] = {
         "stack": result.stack,
+        "pack_config": str(result.config_file) if result.config_file else None,
+        "not_checked": list(result.unchecked),
         "resources": [
             {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "inputs": json_value(r.inputs)} for r in result.resources
         ],

@@ -12,7 +12,8 @@ def render(result: CheckResult, diff: Optional[CostDiff] = None) -> str:
     """Resources by type, violations grouped by policy, the cost breakdown against the budget, and the verdict."""
     lines = [
         f"Stack {result.stack}: {len(result.resources)} resources ({'preview' if result.preview else 'update'} mode, "
-        f"pack config: {result.config_file or 'policy defaults'})",
+        f"{result.pack_config_note})",
+        *(f"Not checked: {item}" for item in result.unchecked),
         "",
         "Resources by type",
     ]
