@@ -62,7 +62,11 @@ def known(value: Any, *path: Any, default: Any = None) -> Any:
 def present(value: Any, *path: Any) -> bool:
     """Whether a property is set: a known non-empty value, or one unknown until deployment (an output of another resource)."""
     found = known(value, *path)
-    return found is UNKNOWN or (found is not None and found != "" and found != [] and found is not False)
+    if found is UNKNOWN:
+        return True
+    if found is None or found is False or found == "":
+        return False
+    return len(found) > 0 if is_list(found) or isinstance(found, Mapping) else True
 
 
 def is_list(value: Any) -> bool:
