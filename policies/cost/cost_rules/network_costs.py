@@ -8,8 +8,8 @@ from .costing import Context, Cost, MissingPriceError
 
 INTERNET_TIERS = [
     (10240.0, "internetFirst10Tb"),
-    (40960.0, "internetNext40Tb"),
-    (102400.0, "internetNext100Tb"),
+    (51200.0, "internetNext40Tb"),
+    (153600.0, "internetNext100Tb"),
     (float("inf"), "internetOver150Tb"),
 ]
 """Data transfer out to the internet, per month: the first 10 TB, the next 40 TB, the next 100 TB, then the rest."""
