@@ -97,7 +97,7 @@ class Permission:
         return f"{self.protocol} {ports}"
 
     def text(self) -> str:
-        return f"{self.ports_text()} {'from' if self.where != 'egress' else 'to'} {self.cidr}"
+        return f"{self.ports_text()} {'to' if self.where.startswith('egress') else 'from'} {self.cidr}"
 
 
 Ingress = Permission
