@@ -224,6 +224,10 @@ def test_access_logging_by_resource_kind_and_log_buckets_exempt() -> None:
     assert names(judge("access-logging", bare, {"resources": ["loadBalancers"]})[0]) == ["alb"]
     preview = [res(LB, "alb", {"accessLogs": {"enabled": True, "bucket": UNKNOWN}})]
     assert judge("access-logging", preview) == ([], ""), "a bucket named by another resource's output is still a bucket"
+    vpc = res(VPC, "vpc", {"id": "vpc-1"})
+    assert names(judge("access-logging", [vpc])[0]) == ["vpc"]
+    flow = res("aws:ec2/flowLog:FlowLog", "flow", {"vpcId": UNKNOWN, "trafficType": "ALL"}, {"vpcId": ["vpc"]})
+    assert judge("access-logging", [res(VPC, "vpc", {"id": UNKNOWN}), flow]) == ([], ""), "preview: by dependency"
 
 
 def test_secrets_rotation() -> None:

@@ -1,4 +1,5 @@
-"""Access logs: who asked CloudFront, the load balancers, the buckets and the APIs for what.
+"""Access logs: who asked CloudFront, the load balancers, the buckets and the APIs for what; which addresses talked
+in each VPC (flow logs).
 
 A bucket that receives logs is not asked to log itself (its own access logs would land in it, forever).
 """
@@ -17,7 +18,9 @@ LOG_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
 LOG_DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery"
 LOG_DESTINATION = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"
 API_STAGES = ("aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage")
-KINDS = ["cloudfront", "loadBalancers", "buckets", "apiStages"]
+VPC = "aws:ec2/vpc:Vpc"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+KINDS = ["cloudfront", "loadBalancers", "buckets", "apiStages", "vpcs"]
 
 
 def _bucket_keys(bucket: Any) -> set[str]:
@@ -118,11 +121,20 @@ def validate_access_logging(args: StackValidationArgs, report: ReportViolation) 
                 stage.urn,
             )
 
+    def judge_vpc(vpc: Any) -> None:
+        if not stack.referrers(vpc, (FLOW_LOG,), "vpcId"):
+            report(
+                "It has no flow log: nobody can tell which addresses talked to which, or trace a rejected connection. "
+                'Fix: aws.ec2.FlowLog(vpc_id=vpc.id, traffic_type="ALL", log_destination=<a log group with a retention>).',
+                vpc.urn,
+            )
+
     checks = [
         ("cloudfront", (DISTRIBUTION,), judge_distribution),
         ("loadBalancers", LOAD_BALANCERS, judge_balancer),
         ("buckets", BUCKETS, judge_bucket),
         ("apiStages", API_STAGES, judge_stage),
+        ("vpcs", (VPC,), judge_vpc),
     ]
     for kind, types, check in checks:
         if kind in kinds:
@@ -134,7 +146,7 @@ def validate_access_logging(args: StackValidationArgs, report: ReportViolation) 
 POLICIES = [
     StackValidationPolicy(
         name="access-logging",
-        description="CloudFront distributions, load balancers, S3 buckets (except log buckets) and API stages keep access logs.",
+        description="CloudFront distributions, load balancers, S3 buckets (except log buckets), API stages and VPCs (flow logs) keep access logs.",
         validate=validate_access_logging,
         enforcement_level=EnforcementLevel.ADVISORY,
         config_schema=PolicyConfigSchema(
@@ -143,7 +155,7 @@ POLICIES = [
                     "type": "array",
                     "items": {"type": "string", "enum": KINDS},
                     "default": KINDS,
-                    "description": "Which kinds of resource must log: cloudfront, loadBalancers, buckets, apiStages.",
+                    "description": "Which kinds of resource must log: cloudfront, loadBalancers, buckets, apiStages, vpcs.",
                 }
             }
         ),
