@@ -146,7 +146,7 @@ def validate_access_logging(args: StackValidationArgs, report: ReportViolation) 
 POLICIES = [
     StackValidationPolicy(
         name="access-logging",
-        description="CloudFront distributions, load balancers, S3 buckets (except log buckets), API stages and VPCs (flow logs) keep access logs.",
+        description="CloudFront, load balancers, S3 buckets (except log buckets), API stages and VPCs (flow logs) keep access logs.",
         validate=validate_access_logging,
         enforcement_level=EnforcementLevel.ADVISORY,
         config_schema=PolicyConfigSchema(
