@@ -10,6 +10,7 @@ import pytest
 from pulumi_policy.proxy import UnknownValueError
 
 from tests.policy_harness import UNKNOWN, check_resource
+from tests.test_policies_least_privilege import test_resource_policy as check_case
 
 KEY, KEY_POLICY = "aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy"
 TRAIL = "aws:cloudtrail/trail:Trail"
@@ -135,12 +136,7 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "resource_type", "props", "config", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_resource_policy(name: str, resource_type: str, props: dict, config: Optional[dict], expected: Optional[str]) -> None:
-    found = check_resource(name, resource_type, props, config)
-    if expected is None:
-        assert found == []
-    else:
-        assert any(expected in message for message in found), found
-        assert all("Fix:" in message for message in found), "every message says how to fix it"
+    check_case(name, resource_type, props, config, expected)
 
 
 # (policy, resource type, props with values unknown during a preview, what happens):

@@ -166,6 +166,11 @@ class Verdicts:
         except UnknownValueError as error:
             self.reasons.append(f"{resource.name}: {error.message}")
 
+    def each(self, resources: Iterable[Any], check: Any, *args: Any) -> None:
+        """Judge every resource with `check`, each on its own."""
+        for resource in resources:
+            self.judge(resource, check, *args)
+
     def cannot_judge(self, resource: Any, why: str) -> None:
         """Note a resource whose verdict depends on something the program cannot know (a lookup's result)."""
         self.reasons.append(f"{resource.name}: {why}")

@@ -138,8 +138,7 @@ def validate_access_logging(args: StackValidationArgs, report: ReportViolation) 
     ]
     for kind, types, check in checks:
         if kind in kinds:
-            for resource in stack.of_type(*types):
-                verdicts.judge(resource, check)
+            verdicts.each(stack.of_type(*types), check)
     verdicts.finish()
 
 

@@ -37,7 +37,7 @@ def validate_eks_secrets_encrypted(args: ResourceValidationArgs, report: ReportV
     if not covered:
         report(
             "encryptionConfig names no KMS key for secrets: since Kubernetes 1.28 EKS encrypts API data with an AWS-owned "
-            "key, which you can neither audit in CloudTrail nor revoke. Fix: encryption_config={\"resources\": [\"secrets\"], "
+            'key, which you can neither audit in CloudTrail nor revoke. Fix: encryption_config={"resources": ["secrets"], '
             '"provider": {"key_arn": key.arn}}.'
         )
 

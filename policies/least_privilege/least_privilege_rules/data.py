@@ -145,8 +145,7 @@ def validate_efs_tls_only(args: StackValidationArgs, report: ReportViolation) ->
                 file_system.urn,
             )
 
-    for file_system in stack.of_type(FILE_SYSTEM):
-        verdicts.judge(file_system, judge)
+    verdicts.each(stack.of_type(FILE_SYSTEM), judge)
     verdicts.finish()
 
 
@@ -207,11 +206,9 @@ def validate_s3_public_access_blocked(args: StackValidationArgs, report: ReportV
                 bucket.urn,
             )
 
-    for block in stack.of_type(PUBLIC_ACCESS_BLOCK):
-        verdicts.judge(block, judge_block)
+    verdicts.each(stack.of_type(PUBLIC_ACCESS_BLOCK), judge_block)
     if not account_blocked:
-        for bucket in stack.of_type(*BUCKETS):
-            verdicts.judge(bucket, judge_bucket)
+        verdicts.each(stack.of_type(*BUCKETS), judge_bucket)
     verdicts.finish()
 
 
@@ -240,8 +237,7 @@ def validate_s3_default_encryption(args: StackValidationArgs, report: ReportViol
                 bucket.urn,
             )
 
-    for bucket in stack.of_type(*BUCKETS):
-        verdicts.judge(bucket, judge)
+    verdicts.each(stack.of_type(*BUCKETS), judge)
     verdicts.finish()
 
 
@@ -259,8 +255,7 @@ def validate_s3_tls_only(args: StackValidationArgs, report: ReportViolation) -> 
                 bucket.urn,
             )
 
-    for bucket in stack.of_type(*BUCKETS):
-        verdicts.judge(bucket, judge)
+    verdicts.each(stack.of_type(*BUCKETS), judge)
     verdicts.finish()
 
 

@@ -146,8 +146,7 @@ def validate_durable_data(args: StackValidationArgs, report: ReportViolation) ->
     ]
     for key, resources, check in plan:
         if cfg[key]:
-            for resource in resources:
-                verdicts.judge(resource, check)
+            verdicts.each(resources, check)
     verdicts.finish()
 
 
@@ -246,8 +245,7 @@ def validate_multi_az_tiers(args: StackValidationArgs, report: ReportViolation) 
     ]
     for wanted, resources, check in plan:
         if wanted:
-            for resource in resources:
-                verdicts.judge(resource, check)
+            verdicts.each(resources, check)
     verdicts.finish()
 
 

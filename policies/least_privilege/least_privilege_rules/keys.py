@@ -59,8 +59,7 @@ def validate_secret_rotation(args: StackValidationArgs, report: ReportViolation)
                 secret.urn,
             )
 
-    for secret in stack.of_type(SECRET):
-        verdicts.judge(secret, judge)
+    verdicts.each(stack.of_type(SECRET), judge)
     verdicts.finish()
 
 

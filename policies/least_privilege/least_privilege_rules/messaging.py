@@ -79,8 +79,7 @@ def validate_dead_letter_queue(args: StackValidationArgs, report: ReportViolatio
             queue.urn,
         )
 
-    for queue in queues:
-        verdicts.judge(queue, judge)
+    verdicts.each(queues, judge)
     verdicts.finish()
 
 

@@ -194,7 +194,7 @@ class _Grant:
     groups: tuple[Any, ...]
 
 
-def _group_grants(stack: StackIndex, verdicts: Verdicts, direction: str = "ingress") -> dict[str, list[_Grant]]:
+def group_grants(stack: StackIndex, verdicts: Verdicts, direction: str = "ingress") -> dict[str, list[_Grant]]:
     """Every CIDR permission of the stack by the URN of the group it applies to (a rule's own URN when the group is unknown)."""
     by_group: dict[str, list[_Grant]] = {}
 
@@ -205,8 +205,7 @@ def _group_grants(stack: StackIndex, verdicts: Verdicts, direction: str = "ingre
             for key in [g.urn for g in groups] or [f"?{resource.urn}"]:
                 by_group.setdefault(key, []).append(_Grant(resource, permission, groups))
 
-    for resource in stack.of_type(*GROUPS, INGRESS_RULE, EGRESS_RULE, GROUP_RULE):
-        verdicts.judge(resource, collect)
+    verdicts.each(stack.of_type(*GROUPS, INGRESS_RULE, EGRESS_RULE, GROUP_RULE), collect)
     return by_group
 
 
@@ -248,7 +247,7 @@ def validate_public_ingress_only_web_on_load_balancers(args: StackValidationArgs
                 reported.add((resource.urn, message))
                 report(message, resource.urn)
 
-    for grants in _group_grants(stack, verdicts).values():
+    for grants in group_grants(stack, verdicts).values():
         verdicts.judge(grants[0].resource, lambda _r, g=grants: judge_group(g))
     verdicts.finish()
 
@@ -268,8 +267,7 @@ def validate_default_security_group_closed(args: StackValidationArgs, report: Re
                 group.urn,
             )
 
-    for group in stack.of_type(DEFAULT_SECURITY_GROUP):
-        verdicts.judge(group, judge_default_group)
+    verdicts.each(stack.of_type(DEFAULT_SECURITY_GROUP), judge_default_group)
     for vpc in stack.of_type(VPC):
         if vpc.urn not in adopted:
             report(
@@ -285,7 +283,8 @@ def validate_subnet_no_auto_public_ip(args: ResourceValidationArgs, report: Repo
     default = args.resource_type == "aws:ec2/defaultSubnet:DefaultSubnet"
     if args.resource_type in SUBNETS and is_true(get(args.props, "mapPublicIpOnLaunch", default=default)):
         report(
-            "mapPublicIpOnLaunch is true" + (" (the default of AWS's default subnets)" if default else "")
+            "mapPublicIpOnLaunch is true"
+            + (" (the default of AWS's default subnets)" if default else "")
             + ": every instance launched here gets a public IP. "
             "Fix: set map_public_ip_on_launch=False and give a public IP only to the instances that need one."
         )
@@ -345,7 +344,7 @@ def validate_egress_restricted(args: StackValidationArgs, report: ReportViolatio
     admin_ports = [float(p) for p in cfg["adminEgressPorts"]]
     stack = StackIndex(args.resources)
     verdicts = Verdicts()
-    grants = _group_grants(stack, verdicts, "egress")
+    grants = group_grants(stack, verdicts, "egress")
 
     def admin(resource: Any) -> bool:
         own = tags(resource.props)

@@ -70,7 +70,7 @@ def validate_permission_scoped(args: ResourceValidationArgs, report: ReportViola
             return
         report(
             'principal is "*": anyone, in any account, may invoke the function. Fix: name the caller (an account '
-            "ARN or a service such as events.amazonaws.com with source_arn), or require function_url_auth_type=\"AWS_IAM\"."
+            'ARN or a service such as events.amazonaws.com with source_arn), or require function_url_auth_type="AWS_IAM".'
         )
     elif SERVICE_PRINCIPAL.match(principal) and not scoped:
         report(
@@ -117,7 +117,7 @@ POLICIES = [
         name="lambda-permission-scoped",
         description="Lambda permissions name their caller: no public principal, and services only with a source ARN or account.",
         validate=validate_permission_scoped,
-        remediation_steps="Set source_arn (or source_account) for service principals; never principal \"*\".",
+        remediation_steps='Set source_arn (or source_account) for service principals; never principal "*".',
     ),
     ResourceValidationPolicy(
         name="lambda-runtime-supported",

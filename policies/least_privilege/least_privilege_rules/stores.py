@@ -14,8 +14,7 @@ def validate_redshift_encrypted(args: ResourceValidationArgs, report: ReportViol
     # The provider's encrypted is a string; AWS encrypts new clusters unless told otherwise (default "true").
     if args.resource_type == REDSHIFT and str(get(args.props, "encrypted", default="true")).lower() == "false":
         report(
-            "encrypted is false: the warehouse, its backups and snapshots are stored unencrypted. "
-            'Fix: encrypted="true" with a kms_key_id.'
+            'encrypted is false: the warehouse, its backups and snapshots are stored unencrypted. Fix: encrypted="true" with a kms_key_id.'
         )
 
 
@@ -70,7 +69,7 @@ def validate_table_kms(args: ResourceValidationArgs, report: ReportViolation) ->
     if args.resource_type == TABLE and not is_true(get(args.props, "serverSideEncryption", "enabled")):
         report(
             "serverSideEncryption is not enabled: DynamoDB encrypts the table with an AWS-owned key, which you cannot "
-            "audit in CloudTrail nor revoke. Fix: server_side_encryption={\"enabled\": True, \"kms_key_arn\": key.arn} "
+            'audit in CloudTrail nor revoke. Fix: server_side_encryption={"enabled": True, "kms_key_arn": key.arn} '
             "(without kms_key_arn, the AWS-managed aws/dynamodb key)."
         )
 

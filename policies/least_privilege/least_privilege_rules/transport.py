@@ -15,7 +15,7 @@ from pulumi_policy import (
 
 from ._props import StackIndex, Verdicts, get, is_true, items, policy_config
 from .addresses import internet_wide
-from .network import CLASSIC_LOAD_BALANCER, GROUPS, PREFIX_SCHEMA, _group_grants, internet_facing, prefix_limits
+from .network import CLASSIC_LOAD_BALANCER, GROUPS, PREFIX_SCHEMA, group_grants, internet_facing, prefix_limits
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
@@ -80,7 +80,7 @@ def validate_cloudfront_origin_tls(args: ResourceValidationArgs, report: ReportV
         if policy != "https-only":
             report(
                 f"{where}: originProtocolPolicy is {policy!r}, so CloudFront sends requests (cookies, form posts, the "
-                "origin-verify header) to the origin over plain HTTP. Fix: origin_protocol_policy=\"https-only\" with a "
+                'origin-verify header) to the origin over plain HTTP. Fix: origin_protocol_policy="https-only" with a '
                 "certificate on the origin for a name it answers to."
             )
         offered = [str(p) for p in items(get(custom, "originSslProtocols"))]
@@ -134,7 +134,7 @@ def validate_alb_redirects_http(args: StackValidationArgs, report: ReportViolati
     stack = StackIndex(args.resources)
     verdicts = Verdicts()
     limits = prefix_limits(policy_config(args, {}))
-    grants = _group_grants(stack, verdicts)
+    grants = group_grants(stack, verdicts)
     by_balancer: dict[str, list[Any]] = {}
     for listener in stack.of_type(*LISTENERS):
         for balancer in stack.refs(listener, "loadBalancerArn", types=LOAD_BALANCERS):
@@ -183,11 +183,16 @@ def validate_alb_redirects_http(args: StackValidationArgs, report: ReportViolati
                     balancer.urn,
                 )
 
-    for balancer in stack.of_type(*LOAD_BALANCERS):
-        verdicts.judge(balancer, judge_balancer)
-    for balancer in stack.of_type(CLASSIC_LOAD_BALANCER):
-        verdicts.judge(balancer, judge_classic)
+    verdicts.each(stack.of_type(*LOAD_BALANCERS), judge_balancer)
+    verdicts.each(stack.of_type(CLASSIC_LOAD_BALANCER), judge_classic)
     verdicts.finish()
+
+
+def _strings(key: str, default: list[str], description: str) -> PolicyConfigSchema:
+    """A config schema of one list-of-strings property."""
+    return PolicyConfigSchema(
+        properties={key: {"type": "array", "items": {"type": "string"}, "default": default, "description": description}}
+    )
 
 
 POLICIES = [
@@ -226,15 +231,8 @@ POLICIES = [
         name="cloudfront-origin-tls",
         description="CloudFront reaches custom origins over HTTPS only, offering TLS 1.2 only.",
         validate=validate_cloudfront_origin_tls,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "allowedOriginProtocols": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "default": ORIGIN_PROTOCOLS,
-                    "description": "Protocols CloudFront may offer a custom origin (originSslProtocols).",
-                }
-            }
+        config_schema=_strings(
+            "allowedOriginProtocols", ORIGIN_PROTOCOLS, "Protocols CloudFront may offer a custom origin (originSslProtocols)."
         ),
         remediation_steps='origin_protocol_policy="https-only" and origin_ssl_protocols=["TLSv1.2"] (needs a certificate on the origin).',
     ),
@@ -242,16 +240,7 @@ POLICIES = [
         name="lb-listener-modern-tls",
         description="HTTPS and TLS listeners of load balancers use a security policy that accepts only TLS 1.2 or newer.",
         validate=validate_listener_modern_tls,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "allowedSslPolicies": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "default": LISTENER_POLICIES,
-                    "description": "Accepted ssl_policy names (fnmatch patterns).",
-                }
-            }
-        ),
+        config_schema=_strings("allowedSslPolicies", LISTENER_POLICIES, "Accepted ssl_policy names (fnmatch patterns)."),
         remediation_steps='ssl_policy="ELBSecurityPolicy-TLS13-1-2-2021-06".',
     ),
 ]
