@@ -25,8 +25,11 @@ CDN, BUCKET, ALARM, BUDGET = (
 
 CASES = [
     ("allowed-instance-types", INSTANCE, {"instanceType": "t4g.micro"}, None, None),
-    ("allowed-instance-types", INSTANCE, {"instanceType": "c5.4xlarge"}, None, "c5.4xlarge is not on"),
-    ("allowed-instance-types", LT, {"instanceType": "c5.4xlarge"}, {"ec2InstanceTypes": ["c5.*"]}, None),
+    ("allowed-instance-types", INSTANCE, {"instanceType": "c5.9xlarge"}, None, "c5.9xlarge is not on"),
+    ("allowed-instance-types", LT, {"instanceType": "c5.9xlarge"}, {"ec2InstanceTypes": ["c5.*"]}, None),
+    ("allowed-instance-types", "aws:redshift/cluster:Cluster", {"nodeType": "ra3.xlplus"}, None, None),
+    ("allowed-instance-types", "aws:redshift/cluster:Cluster", {"nodeType": "dc1.8xlarge"}, None, "redshiftNodeTypes"),
+    ("allowed-instance-types", "aws:eks/nodeGroup:NodeGroup", {"instanceTypes": ["t3.medium", "p4d.24xlarge"]}, None, "instanceTypes[1] p4d"),
     (
         "allowed-instance-types",
         ASG,
@@ -60,6 +63,13 @@ def test_cost_resource_policy(name: str, resource_type: str, props: dict, config
     else:
         assert any(expected in message for message in found), found
         assert all("Fix:" in message for message in found)
+
+
+def test_the_default_allow_lists_are_the_sizes_the_price_table_prices() -> None:
+    limits = importlib.import_module("cost_rules.limits")
+    prices = importlib.import_module("cost_rules.estimate").load_prices()
+    assert set(limits.SIZES["ec2InstanceTypes"]) == set(prices["ec2InstanceHour"])
+    assert set(limits.SIZES["elasticacheNodeTypes"]) == {size for sizes in prices["elasticacheNodeHour"].values() for size in sizes}
 
 
 def test_every_cost_resource_policy_has_a_passing_and_a_failing_case() -> None:
