@@ -29,7 +29,7 @@ CASES = [
     ("allowed-instance-types", LT, {"instanceType": "c5.9xlarge"}, {"ec2InstanceTypes": ["c5.*"]}, None),
     ("allowed-instance-types", "aws:redshift/cluster:Cluster", {"nodeType": "ra3.xlplus"}, None, None),
     ("allowed-instance-types", "aws:redshift/cluster:Cluster", {"nodeType": "dc1.8xlarge"}, None, "redshiftNodeTypes"),
-    ("allowed-instance-types", "aws:eks/nodeGroup:NodeGroup", {"instanceTypes": ["t3.medium", "p4d.24xlarge"]}, None, "instanceTypes[1] p4d"),
+    ("allowed-instance-types", "aws:eks/nodeGroup:NodeGroup", {"instanceTypes": ["t3.medium", "p4d.24xlarge"]}, None, "p4d"),
     (
         "allowed-instance-types",
         ASG,

@@ -288,3 +288,29 @@ def test_cost_estimate_complete_is_settable_per_stack() -> None:
         configure(servicer, reconcile(loaded, analyzer_info(servicer), config, "test"))
         response = servicer.AnalyzeStack(stack_request(stack), None)
         assert [(d.policyName, d.enforcementLevel) for d in response.diagnostics] == [("cost-estimate-complete", expected)]
+
+
+def test_the_cost_policies_in_a_preview_judge_what_is_known() -> None:
+    """A resource whose size is unknown is left out and named once (advisory); the known ones are still judged."""
+    from pulumi_policy.proxy import UnknownValueError
+
+    kafka = res("aws:msk/cluster:Cluster", "kafka", {"brokerNodeGroupInfo": UNKNOWN})
+    web = res(INSTANCE, "web", {"instanceType": UNKNOWN})
+    found, unknown = [], None
+    try:
+        check_stack("cost-estimate-complete", [kafka, web])
+    except UnknownValueError as error:
+        unknown = error.message
+    assert unknown and unknown.startswith("cannot judge web: ") and "instanceType" in unknown
+    with pytest.raises(UnknownValueError):
+        check_stack("monthly-budget", [web, budget("1000")])
+    nat = [res(NAT, f"nat-{z}", {"subnetId": z}) for z in "ab"]
+    from pulumi_policy import StackValidationArgs
+
+    from policies.offline.analyze import policy_resources, stack_request
+    from tests.policy_harness import policy
+
+    built = policy_resources(stack_request(link([*nat, web, budget("10")])))
+    with pytest.raises(UnknownValueError):
+        policy("monthly-budget").validate(StackValidationArgs(built, None), lambda message, urn=None: found.append(message))
+    assert len(found) == 1 and "exceeds the budget of $10.00" in found[0], "the known total alone is over budget"

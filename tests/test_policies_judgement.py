@@ -325,3 +325,36 @@ def test_prod_preview_judges_durable_data_although_the_final_snapshot_name_is_un
     careless = [_altered(r, deletionProtection=False) if r is db else r for r in resources if r.type != "aws:backup/selection:Selection"]
     found, undecided = judge("durable-data", careless)
     assert names(found) == [db.name, "shop-files-efs"] and undecided == ""
+
+
+def test_http_redirects_are_judged_in_a_preview_through_dependencies() -> None:
+    stack = [
+        res(SG, "alb", {"id": UNKNOWN}),
+        res(
+            INGRESS,
+            "alb-80",
+            {"securityGroupId": UNKNOWN, "ipProtocol": "tcp", "fromPort": 80.0, "toPort": 80.0, "cidrIpv4": "0.0.0.0/0"},
+            {"securityGroupId": ["alb"]},
+        ),
+        res(LB, "lb", {"arn": UNKNOWN, "securityGroups": UNKNOWN}, {"securityGroups": ["alb"]}),
+        res(
+            LISTENER,
+            "http",
+            {"loadBalancerArn": UNKNOWN, "protocol": "HTTP", "port": 80.0, "defaultActions": FORWARD},
+            {"loadBalancerArn": ["lb"]},
+        ),
+    ]
+    found, undecided = judge("alb-http-redirects-to-https", stack)
+    assert names(found) == ["http"] and undecided == ""
+
+
+def test_prod_preview_prices_every_resource() -> None:
+    """The estimate of prod's preview is whole: no cost hides behind a value unknown until deployment."""
+    import importlib
+
+    pack("cost")
+    budget = importlib.import_module("cost_rules.budget")
+    built = policy_resources(stack_request(run_stack("prod", preview=True).resources))
+    result = budget.partial_estimate({}, built)
+    assert result.unknown == [] and result.missing == []
+    assert any(item.name == "shop-web-asg" and "weighted by 2 scheduled action(s)" in item.detail for item in result.items)

@@ -4,7 +4,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from pulumi_policy import PolicyConfigSchema, ReportViolation, StackValidationArgs, StackValidationPolicy
 
-from ._props import StackIndex, get, number, policy_config
+from ._props import CannotJudgeError, StackIndex, get, number, policy_config
 from .estimate import Estimate, estimate, load_prices, load_usage
 
 BUDGET = "aws:budgets/budget:Budget"
@@ -26,9 +26,17 @@ def monthly_budget(config: Mapping[str, Any], resources: Iterable[Any]) -> tuple
     return min(found) if found else (None, "none")
 
 
-def stack_estimate(config: Mapping[str, Any], resources: Iterable[Any]) -> Estimate:
-    """The estimate with this policy's usage overrides."""
+def partial_estimate(config: Mapping[str, Any], resources: Iterable[Any]) -> Estimate:
+    """The estimate with this policy's usage overrides; resources with values unknown in a preview are listed, not priced."""
     return estimate(resources, load_prices(), load_usage(overrides=config.get("usage") or {}))
+
+
+def stack_estimate(config: Mapping[str, Any], resources: Iterable[Any]) -> Estimate:
+    """The whole estimate; CannotJudgeError (an UnknownValueError) when a preview leaves some costs unknown."""
+    result = partial_estimate(config, resources)
+    if result.unknown:
+        raise CannotJudgeError(result.unknown)
+    return result
 
 
 def _left_out(result: Estimate) -> str:
@@ -46,8 +54,9 @@ def validate_monthly_budget(args: StackValidationArgs, report: ReportViolation) 
     budget, source = monthly_budget(cfg, args.resources)
     if budget is None:
         args.not_applicable("no monthly budget: set budgetUsd in the pack config or declare an aws.budgets.Budget")
-    result = stack_estimate(cfg, args.resources)
+    result = partial_estimate(cfg, args.resources)
     prices = load_prices()
+    # Unknown costs can only add to the total: a known total over budget is already a violation.
     if result.total > budget:
         top = int(number(cfg["topResources"], 5))
         costly = ", ".join(f"{item.name} ${item.monthly_usd:.2f}" for item in result.items[:top])
@@ -59,6 +68,8 @@ def validate_monthly_budget(args: StackValidationArgs, report: ReportViolation) 
             + "Fix: smaller or fewer instances, a single NAT, no Multi-AZ outside production, "
             "or a larger budget (stack config awsinaction:monthlyBudgetUsd)."
         )
+    if result.unknown:
+        raise CannotJudgeError(result.unknown)
 
 
 def validate_estimate_complete(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -69,6 +80,8 @@ def validate_estimate_complete(args: StackValidationArgs, report: ReportViolatio
             "would let any budget pass. Fix: add the prices to prices.json (python -m policies.pricing regenerates it), "
             "use a priced size, or set this policy to advisory for the stack."
         )
+    if result.unknown:
+        raise CannotJudgeError(result.unknown)
 
 
 POLICIES = [

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ._props import get, is_true, items, known, number, tags
+from ._props import get, is_list, is_true, items, known, number, tags
 from .costing import Context, Cost
 
 DB_CLUSTER = "aws:rds/cluster:Cluster"
@@ -177,10 +177,18 @@ def bucket(resource: Any, ctx: Context) -> Cost:
     return gb * ctx.price("s3", "standardGbMonth"), f"{gb:g} GB Standard"
 
 
+BACKED_UP = {"aws:dynamodb/table:Table": "dynamodb", "aws:ebs/volume:Volume": "ebs", "aws:efs/fileSystem:FileSystem": "efs"}
+"""Resource types an AWS Backup selection names, and their backup storage price."""
+
+
 def backup_selection(resource: Any, ctx: Context) -> Cost:
     gb = ctx.use(resource, "backupStorageGb")
-    arns = [str(known(resource.props, "resources", i, default="")) for i in range(len(items(known(resource.props, "resources"))))]
-    kind = "dynamodb" if any(":dynamodb:" in a for a in arns) else "ebs" if any(":volume/" in a for a in arns) else "efs"
+    # The selected resources by reference (also in a preview, through dependencies), else by their ARNs.
+    kinds = [BACKED_UP[r.resource_type] for r in ctx.stack.refs(resource, "resources") if r.resource_type in BACKED_UP]
+    listed = known(resource.props, "resources")
+    arns = [str(known(listed, i, default="")) for i in range(len(listed))] if is_list(listed) else []
+    kinds += ["dynamodb" for a in arns if ":dynamodb:" in a] + ["ebs" for a in arns if ":volume/" in a]
+    kind = kinds[0] if kinds else "efs"
     return gb * ctx.price("backupGbMonth", kind), f"{gb:g} GB of {kind} backups"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 import yaml
+from pulumi_policy.proxy import UnknownValueError
 
 from . import compute_costs, data_costs, network_costs, service_costs
 from ._props import StackIndex
@@ -192,6 +193,8 @@ class Estimate:
     items: list[Item] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     not_estimated: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    """Resources whose cost depends on values unknown until deployment (a preview): left out of the total."""
 
     @property
     def total(self) -> float:
@@ -288,6 +291,9 @@ def estimate(resources: Iterable[Any], prices: Mapping[str, Any], usage: Mapping
             cost = handler(resource, ctx)
         except MissingPriceError as error:
             result.missing.append(f"{resource.name} ({resource.resource_type}): no list price for {error.args[0]}")
+            continue
+        except UnknownValueError as error:
+            result.unknown.append(f"{resource.name}: {error.message}")
             continue
         if cost is not None and cost[0] > 0:
             result.items.append(Item(resource.urn, resource.resource_type, resource.name, round(cost[0], 2), cost[1]))
