@@ -18,7 +18,7 @@ from pulumi_policy import (
 )
 
 from ._props import StackIndex, Verdicts, get, is_true, items, known, number, policy_config, tags
-from .addresses import MAX_PUBLIC_PREFIX, describe_reach, internet_wide, is_public, network, private_ranges, within
+from .addresses import MAX_PUBLIC_PREFIX, describe_reach, internet_wide, is_public, private_ranges, within
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
@@ -98,16 +98,6 @@ class Permission:
 
     def text(self) -> str:
         return f"{self.ports_text()} {'to' if self.where.startswith('egress') else 'from'} {self.cidr}"
-
-
-Ingress = Permission
-"""The name the ingress-only code used; kept for readers of older messages and tests."""
-
-
-def is_world(cidr: Any) -> bool:
-    """0.0.0.0/0, ::/0 or any other CIDR with prefix length 0."""
-    net = network(cidr)
-    return net is not None and net.prefixlen == 0
 
 
 def prefix_limits(cfg: dict[str, Any]) -> dict[int, int]:
