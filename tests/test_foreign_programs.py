@@ -31,17 +31,7 @@ STACK = "test"
 
 # What today's check does with each program, so the lead sees them turn green. Keyed by (program, mode);
 # a missing key means the program is expected to pass in that mode.
-_ALB_GROUP = (
-    "false positives: alb-sg, listed by an internet-facing aws.lb.LoadBalancer, is reported as a non-load-balancer group "
-    "(it lacks the tag Role=load-balancer), and alb 'spans 0 AZs' because its subnets come from ec2.getSubnets"
-)
-_LOOKED_UP_SUBNETS = "false positive: web-asg 'spans 0 AZs' because its subnets come from ec2.getSubnets (cannot judge, not zero)"
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("ecs-fargate-alb", "update"): _ALB_GROUP,
-    ("ecs-fargate-alb", "preview"): _ALB_GROUP,
-    ("wordpress-ec2-rds", "update"): _LOOKED_UP_SUBNETS,
-    ("wordpress-ec2-rds", "preview"): _LOOKED_UP_SUBNETS,
-}
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -196,9 +196,13 @@ CASES = [
     ("rds-storage-encrypted", DB, {"storageEncrypted": True}, None, None),
     ("rds-storage-encrypted", DB, {"engine": "mysql"}, None, "storageEncrypted is not true"),
     ("rds-storage-encrypted", DB, {"replicateSourceDb": "primary"}, None, None),
-    ("rds-storage-encrypted", DB_CLUSTER, {"engine": "aurora-mysql"}, None, "storageEncrypted"),
+    ("rds-storage-encrypted", DB_CLUSTER, {"engine": "aurora-mysql"}, None, None),
+    ("rds-storage-encrypted", DB_CLUSTER, {"engine": "aurora-mysql", "storageEncrypted": False}, None, "storageEncrypted"),
+    ("rds-storage-encrypted", DB_CLUSTER, {"engine": "postgres", "dbClusterInstanceClass": "db.m6gd.large"}, None, "storageEncrypted"),
     ("rds-backups-kept", DB, {"backupRetentionPeriod": 7.0}, None, None),
-    ("rds-backups-kept", DB, {"engine": "mysql"}, None, "0 day(s)"),
+    ("rds-backups-kept", DB, {"engine": "mysql"}, None, "0 day(s), below the required 1"),  # pulumi-aws sends 0 when unset
+    ("rds-backups-kept", DB_CLUSTER, {"engine": "aurora-mysql"}, {"minDays": 7}, "1 day(s), below the required 7"),
+    ("rds-backups-kept", DB, {"engine": "mysql", "backupRetentionPeriod": 0.0}, None, "0 day(s)"),
     ("rds-backups-kept", DB, {"backupRetentionPeriod": 3.0}, {"minDays": 7}, "below the required 7"),
     ("rds-backups-kept", DB_CLUSTER, {"engine": "aurora-mysql"}, None, None),
     ("no-plaintext-secrets", DB, {"password": "wordpress"}, None, "password is set"),
@@ -328,10 +332,11 @@ def test_resource_policy(name: str, resource_type: str, props: dict, config: Opt
 
 def test_every_least_privilege_resource_policy_has_a_passing_and_a_failing_case() -> None:
     from tests.policy_harness import pack
+    from tests.test_policies_rules import CASES as NEW_CASES
 
     resource_policies = {p.name for p in pack("least_privilege").policies if type(p).__name__ == "ResourceValidationPolicy"}
-    passing = {c[0] for c in CASES if c[4] is None}
-    failing = {c[0] for c in CASES if c[4] is not None}
+    passing = {c[0] for c in [*CASES, *NEW_CASES] if c[4] is None}
+    failing = {c[0] for c in [*CASES, *NEW_CASES] if c[4] is not None}
     assert resource_policies <= passing and resource_policies <= failing
 
 

@@ -72,3 +72,37 @@ def test_every_price_of_the_shipped_table_can_be_regenerated() -> None:
     table = json.loads(pricing.DEFAULT_TABLE.read_text())
     prices = {path for path in leaves(table) if path[0] != "hoursPerMonth"}
     assert prices == {spec.path for spec in pricing.specs_for(table)}
+
+
+def test_new_entries_are_regenerated_per_request_unit_and_by_tier() -> None:
+    old = {
+        "date": "2020-01-01",
+        "region": "us-east-1",
+        "hoursPerMonth": 730,
+        "lambda": {"requestsPerMillion": 0.5, "gbSecondX86": 0.5},
+        "dynamodb": {"writeRequestsPerMillion": 0.5},
+        "dataTransfer": {"internetFirst10Tb": 0.5, "internetNext40Tb": 0.5},
+        "sources": {"lambda": {"page": "https://aws.amazon.com/lambda/pricing/", "date": "2020-01-01"}},
+    }
+    client, stubber = stubbed("data_transfer_out_tiers", "lambda", "dynamodb_write_requests")  # the order specs_for asks in
+    table, kept = pricing.refresh(old, client, today=TODAY)
+    stubber.assert_no_pending_responses()
+    assert kept == []
+    assert table["lambda"] == {"requestsPerMillion": 0.2, "gbSecondX86": 0.0000166667}, "per request x 1e6; GB-s: the first tier"
+    assert table["dynamodb"] == {"writeRequestsPerMillion": 0.625}
+    assert table["dataTransfer"] == {"internetFirst10Tb": 0.09, "internetNext40Tb": 0.085}, "the tier that begins at 10,240 GB"
+    assert table["sources"]["lambda"] == {
+        "page": "https://aws.amazon.com/lambda/pricing/",
+        "date": "2026-12-01",
+        "via": "AWS Price List API",
+    }
+    assert table["sources"]["dynamodb"]["date"] == "2026-12-01"
+
+
+def test_every_section_of_the_shipped_table_names_its_page_and_date() -> None:
+    table = json.loads(pricing.DEFAULT_TABLE.read_text())
+    sections = {path[0] for path in leaves(table) if path[0] != "hoursPerMonth"}
+    assert sections == set(table["sources"])
+    for section, source in table["sources"].items():
+        assert source["page"].startswith("https://aws.amazon.com/"), section
+        assert datetime.date.fromisoformat(source["date"]) <= datetime.date.fromisoformat(table["date"]), section

@@ -50,17 +50,10 @@ def test_get_returns_the_default_for_missing_keys(document: dict, missing: str) 
     assert props_module.get(proxied, missing, "deeper", default="d") == "d"
 
 
-@given(st.integers(0, 2**32 - 1), st.integers(0, 32))
-def test_only_prefix_zero_is_the_world(address: int, prefix: int) -> None:
-    cidr = str(ipaddress.ip_network((address, prefix), strict=False))
-    assert network.is_world(cidr) == (prefix == 0)
-    assert not network.is_world("not-a-cidr")
-
-
 @given(st.integers(0, 65535), st.integers(0, 65535), st.integers(0, 65535), st.sampled_from(["tcp", "6", "udp", "17", "icmp", "-1"]))
 def test_ingress_covers_exactly_its_port_range(low: int, high: int, port: int, protocol: str) -> None:
     low, high = min(low, high), max(low, high)
-    ingress = network.Ingress("x", protocol, float(low), float(high), "0.0.0.0/0")
+    ingress = network.Permission("x", protocol, float(low), float(high), "0.0.0.0/0")
     expected = protocol == "-1" or (protocol != "icmp" and low <= port <= high)
     assert ingress.covers(port) == expected
 
@@ -76,3 +69,27 @@ def test_statement_fields_read_the_same_as_a_string_or_a_list(actions: list[str]
 def test_number_and_is_true_accept_the_providers_string_forms() -> None:
     assert props_module.number("30") == 30.0 and props_module.number(None, 7.0) == 7.0 and props_module.number(True, 1.0) == 1.0
     assert props_module.is_true("true") and props_module.is_true(True) and not props_module.is_true("false") and not props_module.is_true(1)
+
+
+addresses = importlib.import_module("least_privilege_rules.addresses")
+
+
+@given(st.integers(1, 32))
+def test_splitting_the_internet_into_halves_still_covers_it(prefix: int) -> None:
+    """Any set of CIDRs whose union is 0.0.0.0/0 counts as the whole internet, however it is cut."""
+    pieces = [str(net) for net in ipaddress.ip_network("0.0.0.0/0").subnets(new_prefix=min(prefix, 8))]
+    assert addresses.internet_wide(pieces) and addresses.describe_reach(pieces) == "the whole IPv4 internet"
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(0, 32))
+def test_a_single_public_cidr_is_internet_wide_exactly_when_wider_than_a_16(address: int, prefix: int) -> None:
+    net = ipaddress.ip_network((address, prefix), strict=False)
+    public = addresses.public_addresses([str(net)], 4)
+    assert addresses.internet_wide([str(net)]) == (public > 2**16)
+    assert public <= net.num_addresses and (public == 0) == (not addresses.is_public(str(net)))
+
+
+def test_private_ranges_are_never_the_internet_and_vpc_ranges_contain_their_subnets() -> None:
+    assert not addresses.internet_wide(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"])
+    assert addresses.within("10.0.3.0/24", ["10.0.0.0/16"]) and not addresses.within("10.1.0.0/24", ["10.0.0.0/16"])
+    assert not addresses.within("not-a-cidr", ["10.0.0.0/16"]) and addresses.network("10.0.0.1/16") == ipaddress.ip_network("10.0.0.0/16")

@@ -39,9 +39,23 @@ def levels(response: Any) -> dict[str, int]:
     return {d.policyName: d.enforcementLevel for d in response.diagnostics}
 
 
-def test_least_privilege_policies_are_mandatory_by_default() -> None:
+HYGIENE = {
+    "secrets-rotation",
+    "sqs-dead-letter-queue",
+    "apigateway-authorization",
+    "eks-secrets-encrypted",
+    "dynamodb-kms-encryption",
+    "access-logging",
+}
+"""Least-privilege policies that are advisory by default: good hygiene, not a hole."""
+
+
+def test_security_policies_are_mandatory_and_hygiene_advisory_by_default() -> None:
     assert levels(analyze("least_privilege", WORLD_SSH))["sg-no-public-admin-ports"] == proto.MANDATORY
-    assert {info.level for info in analyzer_info(pack("least_privilege").servicer())} == {"mandatory"}
+    infos = analyzer_info(pack("least_privilege").servicer())
+    assert {info.name for info in infos if info.level == "advisory"} == HYGIENE
+    assert {info.level for info in infos if info.name not in HYGIENE} == {"mandatory"}
+    assert {info.level for info in analyzer_info(pack("cost").servicer())} == {"mandatory"}
 
 
 @pytest.mark.parametrize(
@@ -95,7 +109,7 @@ def test_stack_policies_run_through_analyze_stack_with_their_config() -> None:
         servicer, reconcile(loaded, analyzer_info(servicer), parse_pack_config({"monthly-budget": {"budgetUsd": 40}}, "test"), "test")
     )
     response = servicer.AnalyzeStack(stack_request(nat), None)
-    assert levels(response) == {"monthly-budget": proto.MANDATORY}
+    assert levels(response) == {"monthly-budget": proto.MANDATORY}, [d.message for d in response.diagnostics]
     configure(servicer, reconcile(loaded, analyzer_info(servicer), {}, "test"))
     response = servicer.AnalyzeStack(stack_request(nat), None)
     assert not response.diagnostics

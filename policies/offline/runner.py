@@ -123,7 +123,8 @@ def _inside(project_dir: Path) -> Iterator[None]:
         # The program's own modules go, as they would with the process under `pulumi up`: a second run
         # imports them afresh (a helper module may declare resources when it is imported).
         for name in set(sys.modules) - old_modules:
-            if str(getattr(sys.modules[name], "__file__", "") or "").startswith(str(project_dir) + os.sep):
+            path = str(getattr(sys.modules[name], "__file__", "") or "")
+            if path.startswith(str(project_dir) + os.sep) and "-packages" + os.sep not in path:  # not a virtualenv inside the project
                 del sys.modules[name]
 
 

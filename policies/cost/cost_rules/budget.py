@@ -4,11 +4,12 @@ from typing import Any, Iterable, Mapping, Optional
 
 from pulumi_policy import PolicyConfigSchema, ReportViolation, StackValidationArgs, StackValidationPolicy
 
-from ._props import StackIndex, get, number, policy_config
+from ._props import CannotJudgeError, StackIndex, get, number, policy_config
 from .estimate import Estimate, estimate, load_prices, load_usage
 
 BUDGET = "aws:budgets/budget:Budget"
 DEFAULTS: dict[str, Any] = {"usage": {}, "topResources": 5}
+
 
 
 def monthly_budget(config: Mapping[str, Any], resources: Iterable[Any]) -> tuple[Optional[float], str]:
@@ -25,9 +26,27 @@ def monthly_budget(config: Mapping[str, Any], resources: Iterable[Any]) -> tuple
     return min(found) if found else (None, "none")
 
 
-def stack_estimate(config: Mapping[str, Any], resources: Iterable[Any]) -> Estimate:
-    """The estimate with this policy's usage overrides."""
+def partial_estimate(config: Mapping[str, Any], resources: Iterable[Any]) -> Estimate:
+    """The estimate with this policy's usage overrides; resources with values unknown in a preview are listed, not priced."""
     return estimate(resources, load_prices(), load_usage(overrides=config.get("usage") or {}))
+
+
+def stack_estimate(config: Mapping[str, Any], resources: Iterable[Any]) -> Estimate:
+    """The whole estimate; CannotJudgeError (an UnknownValueError) when a preview leaves some costs unknown."""
+    result = partial_estimate(config, resources)
+    if result.unknown:
+        raise CannotJudgeError(result.unknown)
+    return result
+
+
+def _left_out(result: Estimate) -> str:
+    """What the estimate could not price, for a message (empty when it priced everything)."""
+    parts = []
+    if result.missing:
+        parts.append(f"no price for {len(result.missing)} resource(s): {'; '.join(result.missing)}")
+    if result.not_estimated:
+        parts.append(f"types without a cost model (usage-priced, counted as $0): {', '.join(result.not_estimated)}")
+    return ". ".join(parts)
 
 
 def validate_monthly_budget(args: StackValidationArgs, report: ReportViolation) -> None:
@@ -35,22 +54,34 @@ def validate_monthly_budget(args: StackValidationArgs, report: ReportViolation) 
     budget, source = monthly_budget(cfg, args.resources)
     if budget is None:
         args.not_applicable("no monthly budget: set budgetUsd in the pack config or declare an aws.budgets.Budget")
-    result = stack_estimate(cfg, args.resources)
+    result = partial_estimate(cfg, args.resources)
     prices = load_prices()
-    if result.missing:
-        report(
-            f"the estimate is incomplete, {len(result.missing)} resource(s) have no list price: {'; '.join(result.missing)}. "
-            "Fix: add the prices to prices.json (python -m policies.pricing regenerates it) or use a priced size."
-        )
+    # Unknown costs can only add to the total: a known total over budget is already a violation.
     if result.total > budget:
         top = int(number(cfg["topResources"], 5))
         costly = ", ".join(f"{item.name} ${item.monthly_usd:.2f}" for item in result.items[:top])
+        left_out = _left_out(result)
         report(
             f"estimated ${result.total:.2f}/month exceeds the budget of ${budget:.2f} ({source}); "
             f"{prices['region']} list prices of {prices['date']}, {prices['hoursPerMonth']} h/month. Most expensive: {costly}. "
-            "Fix: smaller or fewer instances, a single NAT, no Multi-AZ outside production, "
+            + (f"Not in the estimate: {left_out}. " if left_out else "")
+            + "Fix: smaller or fewer instances, a single NAT, no Multi-AZ outside production, "
             "or a larger budget (stack config awsinaction:monthlyBudgetUsd)."
         )
+    if result.unknown:
+        raise CannotJudgeError(result.unknown)
+
+
+def validate_estimate_complete(args: StackValidationArgs, report: ReportViolation) -> None:
+    result = estimate(args.resources, load_prices(), load_usage())
+    if result.missing:
+        report(
+            f"The monthly estimate is incomplete: {_left_out(result)}. A resource billed by the hour without a price "
+            "would let any budget pass. Fix: add the prices to prices.json (python -m policies.pricing regenerates it), "
+            "use a priced size, or set this policy to advisory for the stack."
+        )
+    if result.unknown:
+        raise CannotJudgeError(result.unknown)
 
 
 POLICIES = [
@@ -79,5 +110,11 @@ POLICIES = [
             }
         ),
         remediation_steps="Reduce the most expensive resources or raise the budget.",
+    ),
+    StackValidationPolicy(
+        name="cost-estimate-complete",
+        description="Every resource billed by the hour (or by a fixed monthly fee) has a price, so the budget check sees the whole bill.",
+        validate=validate_estimate_complete,
+        remediation_steps="Add the missing prices, use a priced size, or set the policy to advisory for the stack.",
     ),
 ]

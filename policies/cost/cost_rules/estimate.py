@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 import yaml
+from pulumi_policy.proxy import UnknownValueError
 
-from ._props import StackIndex, get, is_list, is_true, items, known, number
+from . import compute_costs, data_costs, network_costs, service_costs
+from ._props import StackIndex
+from .costing import Context, Cost, MissingPriceError
 
 PACK_DIR = Path(__file__).resolve().parent.parent
 PRICES_FILE = PACK_DIR / "prices.json"
 USAGE_FILE = PACK_DIR / "usage.yaml"
-LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-SUBNETS = ("aws:ec2/subnet:Subnet", "aws:ec2/defaultSubnet:DefaultSubnet")
 FREE_PREFIXES = ("pulumi:", "aws:iam/", "aws:budgets/")
 FREE_TYPES = {
     "aws:ec2/vpc:Vpc",
@@ -56,8 +57,6 @@ FREE_TYPES = {
     "aws:cloudwatch/eventRule:EventRule",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:lambda/permission:Permission",
-    "aws:sns/topic:Topic",
-    "aws:sns/topicSubscription:TopicSubscription",
     "aws:sns/topicPolicy:TopicPolicy",
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
@@ -82,12 +81,98 @@ FREE_TYPES = {
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
     "aws:ssm/parameter:Parameter",
     "aws:cloudtrail/trail:Trail",
+    "aws:cloudwatch/logDelivery:LogDelivery",
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+    "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy",
+    "aws:cloudwatch/eventBus:EventBus",
+    "aws:kms/alias:Alias",
+    "aws:kms/keyPolicy:KeyPolicy",
+    "aws:secretsmanager/secretVersion:SecretVersion",
+    "aws:secretsmanager/secretRotation:SecretRotation",
+    "aws:secretsmanager/secretPolicy:SecretPolicy",
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    "aws:lambda/eventSourceMapping:EventSourceMapping",
+    "aws:sqs/queuePolicy:QueuePolicy",
+    "aws:sqs/redrivePolicy:RedrivePolicy",
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+    "aws:appautoscaling/target:Target",
+    "aws:appautoscaling/policy:Policy",
+    "aws:appautoscaling/scheduledAction:ScheduledAction",
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy",
+    "aws:backup/plan:Plan",
+    "aws:backup/vault:Vault",
+    "aws:backup/vaultPolicy:VaultPolicy",
+    "aws:elasticache/user:User",
+    "aws:elasticache/userGroup:UserGroup",
+    "aws:acm/certificate:Certificate",
+    "aws:acm/certificateValidation:CertificateValidation",
+    "aws:route53/record:Record",
+    "aws:ecs/cluster:Cluster",
+    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:eks/addon:Addon",
+    "aws:eks/accessEntry:AccessEntry",
+    "aws:apigateway/stage:Stage",
+    "aws:apigateway/deployment:Deployment",
+    "aws:apigateway/method:Method",
+    "aws:apigateway/integration:Integration",
+    "aws:apigateway/resource:Resource",
+    "aws:apigatewayv2/stage:Stage",
+    "aws:apigatewayv2/route:Route",
+    "aws:apigatewayv2/integration:Integration",
+    "aws:redshift/subnetGroup:SubnetGroup",
+    "aws:redshift/parameterGroup:ParameterGroup",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:s3/bucketLogging:BucketLogging",
+    "aws:s3/bucketLoggingV2:BucketLoggingV2",
+    "aws:s3/bucketNotification:BucketNotification",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
+    "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    "aws:ec2/instanceMetadataDefaults:InstanceMetadataDefaults",
+    "aws:ebs/encryptionByDefault:EncryptionByDefault",
+    "aws:ebs/defaultKmsKey:DefaultKmsKey",
+    "aws:ec2/volumeAttachment:VolumeAttachment",
 }
 """Types that cost nothing themselves (or whose cost shows up on another resource: flow logs on their log group)."""
-
-
-class MissingPriceError(KeyError):
-    """The price table has no entry for something the stack uses."""
+DATA_TRANSFER = "usage:dataTransfer"
+"""The item type of the stack's data transfer, which no single resource owns."""
+BILLED_BY_TIME = {
+    "aws:ec2/transitGateway:TransitGateway": "Transit Gateway attachment hours",
+    "aws:ec2/transitGatewayVpcAttachment:TransitGatewayVpcAttachment": "Transit Gateway attachment hours",
+    "aws:ec2/vpnConnection:VpnConnection": "Site-to-Site VPN connection hours",
+    "aws:ec2clientvpn/endpoint:Endpoint": "Client VPN endpoint association hours",
+    "aws:ec2/dedicatedHost:DedicatedHost": "dedicated host hours",
+    "aws:ec2/spotFleetRequest:SpotFleetRequest": "spot fleet instance hours",
+    "aws:ec2/fleet:Fleet": "EC2 fleet instance hours",
+    "aws:networkfirewall/firewall:Firewall": "Network Firewall endpoint hours",
+    "aws:globalaccelerator/accelerator:Accelerator": "Global Accelerator hours",
+    "aws:rds/proxy:Proxy": "RDS Proxy vCPU hours",
+    "aws:docdb/clusterInstance:ClusterInstance": "DocumentDB instance hours",
+    "aws:neptune/clusterInstance:ClusterInstance": "Neptune instance hours",
+    "aws:memorydb/cluster:Cluster": "MemoryDB node hours",
+    "aws:opensearch/domain:Domain": "OpenSearch instance hours",
+    "aws:elasticsearch/domain:Domain": "Elasticsearch instance hours",
+    "aws:msk/cluster:Cluster": "MSK broker hours",
+    "aws:mq/broker:Broker": "Amazon MQ broker hours",
+    "aws:emr/cluster:Cluster": "EMR instance hours",
+    "aws:sagemaker/endpoint:Endpoint": "SageMaker endpoint instance hours",
+    "aws:sagemaker/notebookInstance:NotebookInstance": "SageMaker notebook hours",
+    "aws:dms/replicationInstance:ReplicationInstance": "DMS replication instance hours",
+    "aws:directoryservice/directory:Directory": "Directory Service hours",
+    "aws:fsx/windowsFileSystem:WindowsFileSystem": "FSx throughput capacity",
+    "aws:fsx/lustreFileSystem:LustreFileSystem": "FSx storage",
+    "aws:fsx/ontapFileSystem:OntapFileSystem": "FSx throughput capacity",
+    "aws:workspaces/workspace:Workspace": "WorkSpaces monthly fee",
+    "aws:wafv2/webAcl:WebAcl": "WAF web ACL monthly fee",
+    "aws:shield/protection:Protection": "Shield Advanced subscription",
+    "aws:eks/fargateProfile:FargateProfile": "Fargate pod hours (pods are not known to the program)",
+    "aws:batch/computeEnvironment:ComputeEnvironment": "Batch instance hours",
+}
+"""Types billed by the hour (or a fixed monthly fee) that have no cost model here: without a price, the
+estimate is incomplete and cost-estimate-complete says so."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +193,8 @@ class Estimate:
     items: list[Item] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     not_estimated: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    """Resources whose cost depends on values unknown until deployment (a preview): left out of the total."""
 
     @property
     def total(self) -> float:
@@ -137,212 +224,44 @@ def load_usage(path: Path = USAGE_FILE, overrides: Optional[Mapping[str, Any]] =
     return usage
 
 
-@dataclass
-class _Context:
-    stack: StackIndex
-    prices: Mapping[str, Any]
-    usage: Mapping[str, Any]
-
-    @property
-    def hours(self) -> float:
-        return number(self.prices.get("hoursPerMonth"), 730.0)
-
-    def price(self, *path: str) -> float:
-        value: Any = self.prices
-        for key in path:
-            if not isinstance(value, Mapping) or key not in value:
-                raise MissingPriceError(".".join(str(p) for p in path))
-            value = value[key]
-        return float(value)
-
-    def use(self, resource: Any, key: str) -> float:
-        own = (self.usage.get("resources") or {}).get(resource.name) or {}
-        return number(own.get(key, self.usage.get(key)), 0.0)
-
-
-Cost = tuple[float, str]
-
-
-def _volume(ctx: _Context, size: float, kind: str) -> Cost:
-    return size * ctx.price("ebsGbMonth", kind), f"{size:.0f} GB {kind}"
-
-
-def _instance_costs(ctx: _Context, instance_type: str, volumes: list[tuple[float, str]], public_ip: bool) -> Cost:
-    """One instance running all month: compute, its EBS volumes and its public IPv4 address."""
-    total = ctx.price("ec2InstanceHour", instance_type) * ctx.hours
-    parts = [f"{instance_type} x {ctx.hours:.0f} h"]
-    for size, kind in volumes:
-        cost, text = _volume(ctx, size, kind)
-        total += cost
-        parts.append(text)
-    if public_ip:
-        total += ctx.price("publicIpv4Hour") * ctx.hours
-        parts.append("public IPv4")
-    return total, " + ".join(parts)
-
-
-def _instance(resource: Any, ctx: _Context) -> Cost:
-    props = resource.props
-    root = get(props, "rootBlockDevice", default={})
-    volumes = [(number(get(root, "volumeSize"), ctx.use(resource, "amiRootVolumeGb") or 8.0), get(root, "volumeType", default="gp3"))]
-    volumes += [(number(get(d, "volumeSize"), 8.0), get(d, "volumeType", default="gp2")) for d in items(get(props, "ebsBlockDevices"))]
-    return _instance_costs(ctx, get(props, "instanceType"), volumes, is_true(get(props, "associatePublicIpAddress")))
-
-
-def _launch_template(resource: Any, ctx: _Context) -> Optional[Any]:
-    refs = ctx.stack.refs(resource, "launchTemplate", "id", types=(LAUNCH_TEMPLATE,))
-    if not refs:
-        refs = ctx.stack.refs(
-            resource, "mixedInstancesPolicy", "launchTemplate", "launchTemplateSpecification", "launchTemplateId", types=(LAUNCH_TEMPLATE,)
-        )
-    return refs[0] if refs else None
-
-
-def _autoscaling_group(resource: Any, ctx: _Context) -> Cost:
-    props = resource.props
-    count = number(get(props, "desiredCapacity"), number(get(props, "minSize")))
-    template = _launch_template(resource, ctx)
-    overrides = items(get(props, "mixedInstancesPolicy", "launchTemplate", "overrides"))
-    instance_type = get(overrides[0], "instanceType") if overrides else None
-    volumes: list[tuple[float, str]] = []
-    public_ip = False
-    if template is not None:
-        instance_type = instance_type or get(template.props, "instanceType")
-        for mapping in items(get(template.props, "blockDeviceMappings")):
-            ebs = get(mapping, "ebs")
-            if ebs is not None:
-                volumes.append(
-                    (number(get(ebs, "volumeSize"), ctx.use(resource, "amiRootVolumeGb")), get(ebs, "volumeType", default="gp3"))
-                )
-        public_ip = any(is_true(get(i, "associatePublicIpAddress")) for i in items(get(template.props, "networkInterfaces")))
-    if not volumes:
-        volumes = [(ctx.use(resource, "amiRootVolumeGb"), "gp3")]
-    if not instance_type:
-        raise MissingPriceError(f"instance type of {resource.name} (no launch template found)")
-    each, detail = _instance_costs(ctx, instance_type, volumes, public_ip)
-    return count * each, f"{count:.0f} x ({detail})"
-
-
-def _ebs_volume(resource: Any, ctx: _Context) -> Cost:
-    return _volume(ctx, number(get(resource.props, "size"), 0.0), get(resource.props, "type", default="gp2"))
-
-
-def _eip(resource: Any, ctx: _Context) -> Cost:
-    return ctx.price("publicIpv4Hour") * ctx.hours, f"public IPv4 x {ctx.hours:.0f} h"
-
-
-def _nat_gateway(resource: Any, ctx: _Context) -> Cost:
-    gb = ctx.use(resource, "natGatewayGbPerMonth")
-    cost = ctx.price("natGateway", "hour") * ctx.hours + gb * ctx.price("natGateway", "gbProcessed")
-    return cost, f"{ctx.hours:.0f} h + {gb:g} GB processed"
-
-
-def _count(ctx: _Context, resource: Any, prop: str) -> int:
-    """How many entries a list property has; during a preview, how many resources it depends on."""
-    value = known(resource.props, prop)
-    return len(value) if is_list(value) else len(ctx.stack.refs(resource, prop))
-
-
-def _load_balancer(resource: Any, ctx: _Context) -> Optional[Cost]:
-    if get(resource.props, "loadBalancerType", default="application") != "application":
-        raise MissingPriceError(f"{get(resource.props, 'loadBalancerType')} load balancer")
-    lcu = ctx.use(resource, "albLcuPerHour")
-    cost = (ctx.price("applicationLoadBalancer", "hour") + lcu * ctx.price("applicationLoadBalancer", "lcuHour")) * ctx.hours
-    detail = f"{ctx.hours:.0f} h + {lcu:g} LCU/h"
-    if not is_true(get(resource.props, "internal")):
-        # An internet-facing ALB holds one public IPv4 address per AZ, billed since 2024.
-        zones = max(_count(ctx, resource, "subnets"), _count(ctx, resource, "subnetMappings"), 1)
-        cost += zones * ctx.price("publicIpv4Hour") * ctx.hours
-        detail += f" + {zones} public IPv4"
-    return cost, detail
-
-
-def _rds_engine(engine: str) -> str:
-    return "mysql" if engine in ("mysql", "mariadb") else engine
-
-
-def _db_instance(resource: Any, ctx: _Context) -> Cost:
-    props = resource.props
-    engine = _rds_engine(str(get(props, "engine", default="mysql")))
-    klass = get(props, "instanceClass")
-    copies = 2 if is_true(get(props, "multiAz")) else 1
-    storage = number(get(props, "allocatedStorage"), 20.0)
-    kind = get(props, "storageType", default="gp2")
-    cost = copies * ctx.price("rdsInstanceHour", engine, klass) * ctx.hours
-    cost += copies * storage * ctx.price("rdsStorageGbMonth", kind)
-    backup = ctx.use(resource, "rdsExtraBackupGb")
-    cost += backup * ctx.price("rdsBackupGbMonth")
-    zones = "Multi-AZ" if copies == 2 else "single-AZ"
-    return cost, f"{klass} {zones} x {ctx.hours:.0f} h + {storage:.0f} GB {kind}" + (f" + {backup:g} GB backups" if backup else "")
-
-
-def _cache_nodes(resource: Any) -> float:
-    props = resource.props
-    if resource.resource_type == "aws:elasticache/cluster:Cluster":
-        return number(get(props, "numCacheNodes"), 1.0)
-    return number(get(props, "numCacheClusters"), 0.0) or number(get(props, "numNodeGroups"), 1.0) * (
-        number(get(props, "replicasPerNodeGroup"), 0.0) + 1
-    )
-
-
-def _cache(resource: Any, ctx: _Context) -> Cost:
-    nodes, node_type = _cache_nodes(resource), get(resource.props, "nodeType")
-    return nodes * ctx.price("elasticacheNodeHour", node_type) * ctx.hours, f"{nodes:.0f} x {node_type} x {ctx.hours:.0f} h"
-
-
-def _file_system(resource: Any, ctx: _Context) -> Cost:
-    gb = ctx.use(resource, "efsStorageGb")
-    kind = "oneZone" if get(resource.props, "availabilityZoneName") else "standard"
-    return gb * ctx.price("efsGbMonth", kind), f"{gb:g} GB {kind}"
-
-
-def _bucket(resource: Any, ctx: _Context) -> Cost:
-    gb = ctx.use(resource, "s3StorageGb")
-    return gb * ctx.price("s3", "standardGbMonth"), f"{gb:g} GB Standard"
-
-
-def _distribution(resource: Any, ctx: _Context) -> Cost:
-    out, requests, origin = (
-        ctx.use(resource, k) for k in ("cloudfrontGbOutPerMonth", "cloudfrontHttpsRequestsPerMonth", "cloudfrontGbToOriginPerMonth")
-    )
-    cost = out * ctx.price("cloudfront", "gbOut") + requests / 10_000 * ctx.price("cloudfront", "httpsRequestsPer10k")
-    cost += origin * ctx.price("cloudfront", "gbToOrigin")
-    return cost, f"{out:g} GB out + {requests:,.0f} HTTPS requests + {origin:g} GB to origin"
-
-
-def _alarm(resource: Any, ctx: _Context) -> Cost:
-    return ctx.price("cloudwatch", "alarmMonth"), "1 standard alarm"
-
-
-def _log_group(resource: Any, ctx: _Context) -> Cost:
-    gb = ctx.use(resource, "logIngestionGbPerMonth")
-    return gb * ctx.price("cloudwatch", "logIngestionGb"), f"{gb:g} GB ingested"
-
-
-def _vpc_endpoint(resource: Any, ctx: _Context) -> Optional[Cost]:
-    if get(resource.props, "vpcEndpointType", default="Gateway") == "Gateway":
-        return 0.0, "gateway endpoint (free)"
-    raise MissingPriceError("interface VPC endpoint hours")
-
-
-HANDLERS: dict[str, Callable[[Any, _Context], Optional[Cost]]] = {
-    "aws:ec2/instance:Instance": _instance,
-    "aws:autoscaling/group:Group": _autoscaling_group,
-    "aws:ebs/volume:Volume": _ebs_volume,
-    "aws:ec2/eip:Eip": _eip,
-    "aws:ec2/natGateway:NatGateway": _nat_gateway,
-    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
-    "aws:alb/loadBalancer:LoadBalancer": _load_balancer,
-    "aws:rds/instance:Instance": _db_instance,
-    "aws:elasticache/cluster:Cluster": _cache,
-    "aws:elasticache/replicationGroup:ReplicationGroup": _cache,
-    "aws:efs/fileSystem:FileSystem": _file_system,
-    "aws:s3/bucket:Bucket": _bucket,
-    "aws:s3/bucketV2:BucketV2": _bucket,
-    "aws:cloudfront/distribution:Distribution": _distribution,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": _alarm,
-    "aws:cloudwatch/logGroup:LogGroup": _log_group,
-    "aws:ec2/vpcEndpoint:VpcEndpoint": _vpc_endpoint,
+HANDLERS: dict[str, Callable[[Any, Context], Optional[Cost]]] = {
+    "aws:ec2/instance:Instance": compute_costs.instance,
+    "aws:autoscaling/group:Group": compute_costs.autoscaling_group,
+    "aws:eks/cluster:Cluster": compute_costs.eks_cluster,
+    "aws:eks/nodeGroup:NodeGroup": compute_costs.eks_node_group,
+    "aws:ecs/service:Service": compute_costs.fargate_service,
+    "aws:lambda/function:Function": compute_costs.lambda_function,
+    "aws:ebs/volume:Volume": data_costs.ebs_volume,
+    "aws:rds/instance:Instance": data_costs.db_instance,
+    "aws:rds/cluster:Cluster": data_costs.db_cluster,
+    "aws:rds/clusterInstance:ClusterInstance": data_costs.cluster_instance,
+    "aws:elasticache/cluster:Cluster": data_costs.cache,
+    "aws:elasticache/replicationGroup:ReplicationGroup": data_costs.cache,
+    "aws:elasticache/serverlessCache:ServerlessCache": data_costs.serverless_cache,
+    "aws:dynamodb/table:Table": data_costs.dynamodb_table,
+    "aws:redshift/cluster:Cluster": data_costs.redshift_cluster,
+    "aws:efs/fileSystem:FileSystem": data_costs.file_system,
+    "aws:s3/bucket:Bucket": data_costs.bucket,
+    "aws:s3/bucketV2:BucketV2": data_costs.bucket,
+    "aws:backup/selection:Selection": data_costs.backup_selection,
+    "aws:efs/backupPolicy:BackupPolicy": data_costs.efs_backup_policy,
+    "aws:ec2/eip:Eip": network_costs.eip,
+    "aws:ec2/natGateway:NatGateway": network_costs.nat_gateway,
+    "aws:lb/loadBalancer:LoadBalancer": network_costs.load_balancer,
+    "aws:alb/loadBalancer:LoadBalancer": network_costs.load_balancer,
+    "aws:elb/loadBalancer:LoadBalancer": network_costs.classic_load_balancer,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": network_costs.vpc_endpoint,
+    "aws:cloudfront/distribution:Distribution": network_costs.distribution,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": service_costs.alarm,
+    "aws:cloudwatch/logGroup:LogGroup": service_costs.log_group,
+    "aws:kms/key:Key": service_costs.kms_key,
+    "aws:kms/replicaKey:ReplicaKey": service_costs.kms_key,
+    "aws:secretsmanager/secret:Secret": service_costs.secret,
+    "aws:sqs/queue:Queue": service_costs.queue,
+    "aws:sns/topic:Topic": service_costs.topic,
+    "aws:apigateway/restApi:RestApi": service_costs.rest_api,
+    "aws:apigatewayv2/api:Api": service_costs.http_api,
+    "aws:route53/zone:Zone": service_costs.hosted_zone,
 }
 """How each priced resource type turns into a monthly cost."""
 
@@ -355,13 +274,17 @@ def is_free(resource_type: str) -> bool:
 def estimate(resources: Iterable[Any], prices: Mapping[str, Any], usage: Mapping[str, Any]) -> Estimate:
     """Price every resource of a stack (objects with resource_type, props, urn, name, property_dependencies)."""
     stack = StackIndex(resources)
-    ctx = _Context(stack, prices, usage)
+    ctx = Context(stack, prices, usage)
     result = Estimate()
     not_estimated: set[str] = set()
     for resource in stack.resources:
         handler = HANDLERS.get(resource.resource_type)
         if handler is None:
-            if not is_free(resource.resource_type):
+            if resource.resource_type in BILLED_BY_TIME:
+                result.missing.append(
+                    f"{resource.name} ({resource.resource_type}): no cost model for {BILLED_BY_TIME[resource.resource_type]}"
+                )
+            elif not is_free(resource.resource_type):
                 not_estimated.add(resource.resource_type)
             continue
         try:
@@ -369,8 +292,14 @@ def estimate(resources: Iterable[Any], prices: Mapping[str, Any], usage: Mapping
         except MissingPriceError as error:
             result.missing.append(f"{resource.name} ({resource.resource_type}): no list price for {error.args[0]}")
             continue
+        except UnknownValueError as error:
+            result.unknown.append(f"{resource.name}: {error.message}")
+            continue
         if cost is not None and cost[0] > 0:
             result.items.append(Item(resource.urn, resource.resource_type, resource.name, round(cost[0], 2), cost[1]))
+    transfer = network_costs.data_transfer(ctx)
+    if transfer[0] > 0:
+        result.items.append(Item("", DATA_TRANSFER, "data transfer (usage)", round(transfer[0], 2), transfer[1]))
     result.items.sort(key=lambda item: (-item.monthly_usd, item.name))
     result.not_estimated = sorted(not_estimated)
     return result

@@ -13,6 +13,7 @@ from pulumi_policy import (
 )
 
 from ._props import get, items, number, policy_config
+from .estimate import load_prices
 
 INSTANCE = "aws:ec2/instance:Instance"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -21,24 +22,18 @@ AUTOSCALING_GROUP = "aws:autoscaling/group:Group"
 VOLUME = "aws:ebs/volume:Volume"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-SIZES = {
-    "ec2InstanceTypes": [
-        "t4g.nano",
-        "t4g.micro",
-        "t4g.small",
-        "t4g.medium",
-        "t4g.large",
-        "t3.nano",
-        "t3.micro",
-        "t3.small",
-        "t3.medium",
-        "t3.large",
-        "m6g.large",
-        "m5.large",
-    ],
-    "rdsInstanceClasses": ["db.t4g.micro", "db.t4g.small", "db.t3.micro", "db.t3.small", "db.t3.large", "db.m5.large"],
-    "elasticacheNodeTypes": ["cache.t4g.micro", "cache.t3.micro"],
-}
+def _known_sizes() -> dict[str, list[str]]:
+    """The sizes the price table prices, per allow-list: nothing unpriced is allowed by default."""
+    prices = load_prices()
+    return {
+        "ec2InstanceTypes": sorted(prices["ec2InstanceHour"]),
+        "rdsInstanceClasses": sorted({size for sizes in prices["rdsInstanceHour"].values() for size in sizes}),
+        "elasticacheNodeTypes": sorted({size for sizes in prices["elasticacheNodeHour"].values() for size in sizes}),
+        "redshiftNodeTypes": sorted(prices["redshiftNodeHour"]),
+    }
+
+
+SIZES = _known_sizes()
 """Default allow-lists (fnmatch patterns such as "t4g.*" are accepted): the sizes the price table knows."""
 COSTLY_VOLUME_TYPES = ("gp2", "io1", "standard")
 """Volume types that cost more than gp3 for the same or less performance."""
@@ -55,6 +50,11 @@ def _sizes(resource_type: str, props: Any) -> Iterator[tuple[str, str, Any]]:
         yield "rdsInstanceClasses", "instanceClass", get(props, "instanceClass")
     elif resource_type in ("aws:elasticache/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup"):
         yield "elasticacheNodeTypes", "nodeType", get(props, "nodeType")
+    elif resource_type == "aws:redshift/cluster:Cluster":
+        yield "redshiftNodeTypes", "nodeType", get(props, "nodeType")
+    elif resource_type == "aws:eks/nodeGroup:NodeGroup":
+        for index, size in enumerate(items(get(props, "instanceTypes"))):
+            yield "ec2InstanceTypes", f"instanceTypes[{index}]", size
 
 
 def validate_allowed_instance_types(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -128,13 +128,14 @@ def _list(description: str, default: list[str]) -> dict[str, Any]:
 POLICIES = [
     ResourceValidationPolicy(
         name="allowed-instance-types",
-        description="EC2 instance types, RDS instance classes and ElastiCache node types come from the stack's allow-lists.",
+        description="EC2 instance types, RDS classes, ElastiCache and Redshift node types come from the stack's allow-lists.",
         validate=validate_allowed_instance_types,
         config_schema=PolicyConfigSchema(
             properties={
                 "ec2InstanceTypes": _list("Allowed EC2 instance types (fnmatch patterns).", SIZES["ec2InstanceTypes"]),
                 "rdsInstanceClasses": _list("Allowed RDS instance classes (fnmatch patterns).", SIZES["rdsInstanceClasses"]),
                 "elasticacheNodeTypes": _list("Allowed ElastiCache node types (fnmatch patterns).", SIZES["elasticacheNodeTypes"]),
+                "redshiftNodeTypes": _list("Allowed Redshift node types (fnmatch patterns).", SIZES["redshiftNodeTypes"]),
             }
         ),
         remediation_steps="Use an allowed size or extend the stack's allow-list.",

@@ -4,6 +4,8 @@ The engine hands policies camelCase Mappings and Sequences wrapped by pulumi_pol
 proxy (not dict/list), numbers as floats and policy documents as JSON strings. Reading a value that is
 unknown during a preview raises UnknownValueError, which the SDK turns into an advisory "can't run
 policy during preview"; `known` is for the few places (references) that can fall back on something else.
+A stack policy judges each resource on its own (`Verdicts`): an unknown hides that resource's value, never
+the rest of the stack, and what could not be judged ends as one advisory diagnostic.
 
 This file is copied byte for byte into both packs (least_privilege_rules/ and cost_rules/): the CLI runs
 each pack with only the pack folder on sys.path, so the packs cannot import shared code. A test fails when
@@ -55,6 +57,16 @@ def known(value: Any, *path: Any, default: Any = None) -> Any:
         return get(value, *path, default=default)
     except UnknownValueError:
         return UNKNOWN
+
+
+def present(value: Any, *path: Any) -> bool:
+    """Whether a property is set: a known non-empty value, or one unknown until deployment (an output of another resource)."""
+    found = known(value, *path)
+    if found is UNKNOWN:
+        return True
+    if found is None or found is False or found == "":
+        return False
+    return len(found) > 0 if is_list(found) or isinstance(found, Mapping) else True
 
 
 def is_list(value: Any) -> bool:
@@ -126,6 +138,49 @@ def describe(resource: Any) -> str:
     return f"{resource.name} ({resource.resource_type})"
 
 
+class CannotJudgeError(UnknownValueError):
+    """What a stack policy could not judge (values unknown in a preview, or known only to a lookup).
+
+    The SDK reports an UnknownValueError as an advisory diagnostic, whatever the policy's level, after the
+    violations the policy already reported; this subclass carries our own explanation.
+    """
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        Exception.__init__(self)
+        self.unknown_type_sentinel = ""
+        self.props: list[str] = []
+        shown = list(reasons[:8]) + ([f"and {len(reasons) - 8} more"] if len(reasons) > 8 else [])
+        self.message = "cannot judge " + "; ".join(shown)
+
+
+class Verdicts:
+    """Judge each resource of a stack policy separately, so an unknown value hides only that resource's verdict."""
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+
+    def judge(self, resource: Any, check: Any, *args: Any) -> None:
+        """Run `check(resource, *args)`; a value unknown during a preview is noted instead of ending the policy."""
+        try:
+            check(resource, *args)
+        except UnknownValueError as error:
+            self.reasons.append(f"{resource.name}: {error.message}")
+
+    def each(self, resources: Iterable[Any], check: Any, *args: Any) -> None:
+        """Judge every resource with `check`, each on its own."""
+        for resource in resources:
+            self.judge(resource, check, *args)
+
+    def cannot_judge(self, resource: Any, why: str) -> None:
+        """Note a resource whose verdict depends on something the program cannot know (a lookup's result)."""
+        self.reasons.append(f"{resource.name}: {why}")
+
+    def finish(self) -> None:
+        """After every verdict: raise what could not be judged, for the SDK to report as advisory."""
+        if self.reasons:
+            raise CannotJudgeError(self.reasons)
+
+
 class StackIndex:
     """The stack's resources by type, and references between them.
 
@@ -167,6 +222,12 @@ class StackIndex:
         for ref in found:
             unique.setdefault(ref.urn, ref)
         return list(unique.values())
+
+    def dangling(self, resource: Any, *path: Any) -> list[str]:
+        """The known strings of `resource.props[path]` that name no resource of the stack (a lookup's IDs, literals)."""
+        value = known(resource.props, *path)
+        values = [value] if isinstance(value, str) else [known(value, i) for i in range(len(value))] if is_list(value) else []
+        return [ref for ref in values if isinstance(ref, str) and ref and ref not in self._by_ref]
 
     def referrers(self, target: Any, types: Sequence[str], *path: Any) -> list[Any]:
         """The resources of `types` whose `path` property points at `target` (one pass over the stack per question)."""

@@ -12,7 +12,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ._props import StackIndex, get, is_true, items, number, policy_config
+from ._props import StackIndex, Verdicts, get, is_true, items, known, number, policy_config
 from .iam_documents import Statement, condition_keys, denies_insecure_transport, read
 
 DB_INSTANCE = "aws:rds/instance:Instance"
@@ -66,7 +66,10 @@ def validate_rds_not_public(args: ResourceValidationArgs, report: ReportViolatio
 def validate_rds_storage_encrypted(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in (DB_INSTANCE, DB_CLUSTER) or _is_replica(args.props):
         return
-    if not is_true(get(args.props, "storageEncrypted")):
+    # Aurora encrypts every cluster created since 2026-02-18 unless told otherwise; RDS instances and Multi-AZ
+    # DB clusters of the other engines stay unencrypted by default.
+    aurora = args.resource_type == DB_CLUSTER and str(get(args.props, "engine", default="aurora")).startswith("aurora")
+    if not is_true(get(args.props, "storageEncrypted", default=aurora)):
         report("storageEncrypted is not true: data, backups and snapshots are stored unencrypted. Fix: storage_encrypted=True.")
 
 
@@ -74,8 +77,9 @@ def validate_rds_backups_kept(args: ResourceValidationArgs, report: ReportViolat
     if args.resource_type not in (DB_INSTANCE, DB_CLUSTER) or _is_replica(args.props):
         return
     minimum = number(policy_config(args, {"minDays": 1})["minDays"])
-    default = 1.0 if args.resource_type == DB_CLUSTER else 0.0
-    days = number(get(args.props, "backupRetentionPeriod"), default)
+    # Left unset, pulumi-aws sends 0 for an instance ("Default is `0`": backups off) and 1 for a cluster
+    # ("Default `1`"): the provider's default is what a Pulumi program gets, not the RDS API's.
+    days = number(get(args.props, "backupRetentionPeriod"), 1.0 if args.resource_type == DB_CLUSTER else 0.0)
     if days < minimum:
         report(
             f"backupRetentionPeriod is {days:.0f} day(s), below the required {minimum:.0f}: "
@@ -130,7 +134,9 @@ def _statements(resource: Any, prop: str) -> list[Statement]:
 
 def validate_efs_tls_only(args: StackValidationArgs, report: ReportViolation) -> None:
     stack = StackIndex(args.resources)
-    for file_system in stack.of_type(FILE_SYSTEM):
+    verdicts = Verdicts()
+
+    def judge(file_system: Any) -> None:
         policies = stack.referrers(file_system, (FILE_SYSTEM_POLICY,), "fileSystemId")
         if not any(denies_insecure_transport(s) for p in policies for s in _statements(p, "policy")):
             report(
@@ -139,6 +145,9 @@ def validate_efs_tls_only(args: StackValidationArgs, report: ReportViolation) ->
                 "aws:SecureTransport is false, and mount with the efs helper's tls option.",
                 file_system.urn,
             )
+
+    verdicts.each(stack.of_type(FILE_SYSTEM), judge)
+    verdicts.finish()
 
 
 def public_statements(statements: list[Statement]) -> list[Statement]:
@@ -182,14 +191,15 @@ def validate_s3_no_public_grants(args: ResourceValidationArgs, report: ReportVio
 
 def validate_s3_public_access_blocked(args: StackValidationArgs, report: ReportViolation) -> None:
     stack = StackIndex(args.resources)
-    account_blocked = any(all(is_true(get(b.props, f)) for f in BLOCK_FLAGS) for b in stack.of_type(ACCOUNT_PUBLIC_ACCESS_BLOCK))
-    for block in stack.of_type(PUBLIC_ACCESS_BLOCK):
+    verdicts = Verdicts()
+    account_blocked = any(all(is_true(known(b.props, f)) for f in BLOCK_FLAGS) for b in stack.of_type(ACCOUNT_PUBLIC_ACCESS_BLOCK))
+
+    def judge_block(block: Any) -> None:
         off = [flag for flag in BLOCK_FLAGS if not is_true(get(block.props, flag))]
         if off:
             report(f"It leaves {', '.join(off)} off. Fix: set all four flags to True.", block.urn)
-    if account_blocked:
-        return
-    for bucket in stack.of_type(*BUCKETS):
+
+    def judge_bucket(bucket: Any) -> None:
         if not stack.referrers(bucket, (PUBLIC_ACCESS_BLOCK,), "bucket"):
             report(
                 "It has no public access block. Fix: aws.s3.BucketPublicAccessBlock(bucket=bucket.id, "
@@ -197,24 +207,46 @@ def validate_s3_public_access_blocked(args: StackValidationArgs, report: ReportV
                 bucket.urn,
             )
 
+    verdicts.each(stack.of_type(PUBLIC_ACCESS_BLOCK), judge_block)
+    if not account_blocked:
+        verdicts.each(stack.of_type(*BUCKETS), judge_bucket)
+    verdicts.finish()
+
+
+def _default_algorithms(stack: StackIndex, bucket: Any) -> list[str]:
+    """The default encryption algorithms a bucket declares (inline or through configuration resources)."""
+    rules = items(get(bucket.props, "serverSideEncryptionConfiguration", "rules"))
+    rules += [r for r in [get(bucket.props, "serverSideEncryptionConfiguration", "rule")] if r is not None]
+    for config in stack.referrers(bucket, ENCRYPTION_CONFIGS, "bucket"):
+        rules += items(get(config.props, "rules"))
+    return [str(get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm", default="")) for rule in rules]
+
 
 def validate_s3_default_encryption(args: StackValidationArgs, report: ReportViolation) -> None:
+    require_kms = policy_config(args, {"requireKms": False})["requireKms"]
     stack = StackIndex(args.resources)
-    for bucket in stack.of_type(*BUCKETS):
-        inline = items(get(bucket.props, "serverSideEncryptionConfiguration", "rules")) or get(
-            bucket.props, "serverSideEncryptionConfiguration", "rule"
-        )
-        if not inline and not stack.referrers(bucket, ENCRYPTION_CONFIGS, "bucket"):
+    verdicts = Verdicts()
+
+    def judge(bucket: Any) -> None:
+        # Since 2023-01-05 S3 encrypts every new object with SSE-S3 when the bucket declares nothing.
+        algorithms = _default_algorithms(stack, bucket) or ["AES256"]
+        if require_kms and not any(a.startswith("aws:kms") for a in algorithms):
             report(
-                "It declares no default encryption. Fix: aws.s3.BucketServerSideEncryptionConfiguration "
-                'with sse_algorithm "aws:kms" (or "AES256") and bucket_key_enabled=True.',
+                f"Its default encryption is {', '.join(sorted(set(algorithms)))} (SSE-S3): anyone allowed s3:GetObject "
+                "reads the data, and key use leaves no trace in CloudTrail. Fix: aws.s3.BucketServerSideEncryptionConfiguration "
+                'with sse_algorithm "aws:kms", a kms_master_key_id and bucket_key_enabled=True.',
                 bucket.urn,
             )
+
+    verdicts.each(stack.of_type(*BUCKETS), judge)
+    verdicts.finish()
 
 
 def validate_s3_tls_only(args: StackValidationArgs, report: ReportViolation) -> None:
     stack = StackIndex(args.resources)
-    for bucket in stack.of_type(*BUCKETS):
+    verdicts = Verdicts()
+
+    def judge(bucket: Any) -> None:
         documents = [s for p in stack.referrers(bucket, (BUCKET_POLICY,), "bucket") for s in _statements(p, "policy")]
         documents += _statements(bucket, "policy")
         if not any(denies_insecure_transport(s) for s in documents):
@@ -223,6 +255,9 @@ def validate_s3_tls_only(args: StackValidationArgs, report: ReportViolation) -> 
                 'Deny s3:* for Principal "*" on the bucket and its objects when aws:SecureTransport is false.',
                 bucket.urn,
             )
+
+    verdicts.each(stack.of_type(*BUCKETS), judge)
+    verdicts.finish()
 
 
 POLICIES = [
@@ -301,9 +336,18 @@ POLICIES = [
     ),
     StackValidationPolicy(
         name="s3-default-encryption",
-        description="Every S3 bucket declares default encryption.",
+        description="S3 buckets encrypt new objects by default (SSE-S3 at least, AWS's default since 2023; SSE-KMS when required).",
         validate=validate_s3_default_encryption,
-        remediation_steps="Add an aws.s3.BucketServerSideEncryptionConfiguration.",
+        config_schema=PolicyConfigSchema(
+            properties={
+                "requireKms": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Require SSE-KMS (aws:kms or aws:kms:dsse) rather than S3-managed keys.",
+                }
+            }
+        ),
+        remediation_steps="Add an aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm aws:kms.",
     ),
     StackValidationPolicy(
         name="s3-tls-only",
