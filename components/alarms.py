@@ -40,6 +40,8 @@ class AlarmSpec:
     period: int
     evaluation_periods: int
     description: str
+    treat_missing_data: Optional[str] = None
+    """How the alarm treats periods without data (CloudWatch's default, missing, when None)."""
 
 
 def alarm_key_policy(account_id: str) -> str:
@@ -110,6 +112,7 @@ def create_alarms(
                 comparison_operator=spec.comparison,
                 threshold=spec.threshold,
                 dimensions=dict(dimensions),
+                treat_missing_data=spec.treat_missing_data,
                 alarm_actions=[topic_arn],
                 ok_actions=[topic_arn],
                 tags=resource_tags(alarm_name, component, tags),

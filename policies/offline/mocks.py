@@ -177,6 +177,29 @@ class AwsMocks(Mocks):
             state.update(fqdn=args.inputs.get("name", args.name))
         elif typ == "aws:ec2/launchTemplate:LaunchTemplate":
             state.update(latestVersion=1.0)
+        # --- issue 16 (book components): computed outputs of queues, tables, caches, addresses; minimal until the mocks rewrite.
+        elif typ == "aws:sqs/queue:Queue":
+            queue_name = args.inputs.get("name") or f"{args.name}-queue"
+            resource_id = f"https://sqs.{self.region}.amazonaws.com/{ACCOUNT_ID}/{queue_name}"
+            state.update(name=queue_name, url=resource_id, arn=f"arn:aws:sqs:{self.region}:{ACCOUNT_ID}:{queue_name}")
+        elif typ == "aws:dynamodb/table:Table":
+            table_name = args.inputs.get("name") or f"{args.name}-table"
+            resource_id = table_name
+            state.update(name=table_name, arn=f"arn:aws:dynamodb:{self.region}:{ACCOUNT_ID}:table/{table_name}")
+        elif typ == "aws:elasticache/replicationGroup:ReplicationGroup":
+            group = args.inputs.get("replicationGroupId") or args.name
+            resource_id = group
+            state.update(
+                primaryEndpointAddress=f"master.{group}.abc123.use1.cache.amazonaws.com",
+                readerEndpointAddress=f"replica.{group}.abc123.use1.cache.amazonaws.com",
+                arn=f"arn:aws:elasticache:{self.region}:{ACCOUNT_ID}:replicationgroup:{group}",
+            )
+        elif typ == "aws:ec2/eip:Eip":
+            resource_id = f"eipalloc-{abs(hash(args.name)) % 16**17:017x}"
+            state.update(allocationId=resource_id, publicIp="198.51.100.20")
+        elif typ == "aws:dlm/lifecyclePolicy:LifecyclePolicy":
+            resource_id = f"policy-{abs(hash(args.name)) % 16**17:017x}"
+            state.update(arn=f"arn:aws:dlm:{self.region}:{ACCOUNT_ID}:policy/{resource_id}")
         return resource_id, state
 
 
