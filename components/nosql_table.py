@@ -224,6 +224,31 @@ def validate_nosql_table_args(args: NoSqlTableArgs) -> None:
     check_int_range(args.throttle_alarm_threshold, "throttle_alarm_threshold", 0, 1_000_000, "requests")
 
 
+def table_definition(args: NoSqlTableArgs, table_name: str) -> dict:
+    """The table's keys and indexes as a DynamoDB CreateTable request (on demand), e.g. for DynamoDB Local or moto."""
+    args = coerce_args(args, NoSqlTableArgs)
+    validate_nosql_table_args(args)
+
+    def keys(hash_key: str, range_key: Optional[str]) -> list[dict[str, str]]:
+        return [{"AttributeName": hash_key, "KeyType": "HASH"}] + ([{"AttributeName": range_key, "KeyType": "RANGE"}] if range_key else [])
+
+    indexes = []
+    for index in map(as_index, args.global_secondary_indexes):
+        projection: dict = {"ProjectionType": Projection(index.projection).value}
+        if index.non_key_attributes:
+            projection["NonKeyAttributes"] = list(index.non_key_attributes)
+        indexes.append({"IndexName": index.name, "KeySchema": keys(index.hash_key, index.range_key), "Projection": projection})
+    request = {
+        "TableName": table_name,
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": t.value} for a, t in key_attributes(args).items()],
+        "KeySchema": keys(args.hash_key, args.range_key),
+        "BillingMode": BillingMode.ON_DEMAND.value,
+    }
+    if indexes:
+        request["GlobalSecondaryIndexes"] = indexes
+    return request
+
+
 def table_arn(ctx: AwsContext, name: str) -> str:
     """ARN of a table, known before it exists (policies built from it are judged in preview too)."""
     return f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account}:table/{name}"

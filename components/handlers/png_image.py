@@ -3,6 +3,7 @@
 The book's workers used Jimp (Imagery) and PhantomJS (URL2PNG) from npm. These functions stand in for
 them with the standard library only, so a Lambda function or an Amazon Linux instance needs no
 package: the Imagery worker turns uploads sepia, the URL2PNG worker draws a fingerprint of the page.
+Instance code runs on Amazon Linux 2023's Python 3.9: no newer syntax or library features here.
 """
 
 import hashlib
@@ -116,8 +117,8 @@ def decode(data: bytes) -> Image:
         return Image(width, height, 3, b"".join(palette[i * 3 : i * 3 + 3] for i in samples))
     if colour == 0:
         return Image(width, height, 3, bytes(v for grey in samples for v in (grey, grey, grey)))
-    pairs = zip(samples[0::2], samples[1::2], strict=True)
-    return Image(width, height, 4, bytes(v for grey, alpha in pairs for v in (grey, grey, grey, alpha)))
+    grey_alpha = (samples[i : i + 2] for i in range(0, len(samples), 2))
+    return Image(width, height, 4, bytes(v for grey, alpha in grey_alpha for v in (grey, grey, grey, alpha)))
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
