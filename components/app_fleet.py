@@ -128,7 +128,8 @@ class ServerSpec:
     extra_security_group_ids: list[pulumi.Input[str]] = field(default_factory=list)
     root_volume_size_gib: int = 8
     public_ip: bool = False
-    role_tag: Optional[str] = None
+    instance_tags: dict[str, str] = field(default_factory=dict)
+    ignore_image_changes: bool = False
     tags: Optional[dict[str, str]] = None
 
 
@@ -186,7 +187,6 @@ def app_servers(parent: pulumi.Resource, spec: ServerSpec) -> ServerParts:
                 description=rule.description, tags=tags(rule_name), opts=child, **source,
             )
 
-    role_tags = {"Role": spec.role_tag} if spec.role_tag else {}
     root = {k: str(v).lower() if isinstance(v, bool) else v for k, v in encrypted_root_volume(spec.root_volume_size_gib).items()}
     groups = [security_group.id, *spec.extra_security_group_ids]
     network: dict[str, Any] = {"vpc_security_group_ids": groups}
@@ -206,12 +206,13 @@ def app_servers(parent: pulumi.Resource, spec: ServerSpec) -> ServerParts:
         user_data=pulumi.Output.from_input(spec.user_data).apply(lambda script: base64.b64encode(script.encode()).decode()),
         update_default_version=True,
         tag_specifications=[
-            {"resource_type": "instance", "tags": tags(name, **role_tags)},
+            {"resource_type": "instance", "tags": tags(name, **spec.instance_tags)},
             {"resource_type": "volume", "tags": tags(name)},
             {"resource_type": "network-interface", "tags": tags(name)},
         ],
-        tags=tags(f"{name}-servers", **role_tags),
-        opts=child,
+        tags=tags(f"{name}-servers", **spec.instance_tags),
+        # A new Amazon Linux release replaces servers only where no state is lost (see the component).
+        opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["imageId"] if spec.ignore_image_changes else None),
         **network,
     )
     return ServerParts(role, profile, security_group, log_group, launch_template)
