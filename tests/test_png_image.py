@@ -1,11 +1,13 @@
 """The pure-Python PNG code the book's workers use: decoding every 8-bit layout and filter, sepia, fingerprints."""
 
+import ast
 import struct
 import zlib
 
 import pytest
 
 from components.handlers import png_image as png
+from components.lambda_function import HANDLERS_DIR
 
 
 def rgb(width: int, height: int) -> png.Image:
@@ -108,3 +110,13 @@ def test_fingerprint_is_deterministic_and_tells_pages_and_failures_apart() -> No
     failed = png.fingerprint(b"<html>hello</html>", ok=False)
     assert failed.pixels[:3] == bytes((200, 40, 40)) and page.pixels[:3] == bytes((46, 160, 67))
     assert png.decode(png.encode(page)) == page
+
+
+@pytest.mark.parametrize("module", ["png_image", "imagery", "imagery_web", "server_boot"])
+def test_instance_code_runs_on_the_python_of_amazon_linux_2023(module: str) -> None:
+    """AL2023's python3 is 3.9: no newer syntax, and no zip(strict=...), which 3.10 added."""
+    source = (HANDLERS_DIR / f"{module}.py").read_text()
+    tree = ast.parse(source, feature_version=(3, 9))
+    newer = [node.lineno for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "zip" and any(k.arg == "strict" for k in node.keywords)]
+    assert newer == []
