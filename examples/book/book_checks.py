@@ -5,8 +5,8 @@ from typing import Any, Mapping
 
 import pulumi
 import pytest
-
 import readme_table
+
 from policies.offline.check import CheckResult
 from policies.offline.runner import MockRun, run_project
 

@@ -37,8 +37,10 @@ CHAPTERS = [
     Chapter("ch. 13: NoSQL to-do application", "ch13_nosql", "`NoSqlTable` x 2", "none; 5 to 20 provisioned units per table and index"),
     Chapter("ch. 14: recoverable Jenkins server", "ch14_recovery", "`RecoverableServer`, `SharedFileSystem`, `Network`",
             "none; one t2.micro (Free Tier) and EFS at $0.30/GB-month ([3e] ch. 9)"),
-    Chapter("ch. 15: URL2PNG through a queue", "ch15_url2png", "`Queue`", "none; SQS $0.24 to $0.40 per million requests, first million free ([3e] ch. 14)"),
-    Chapter("ch. 16: fault-tolerant Imagery", "ch16_imagery", "`Imagery`, `Network`", "none; two Elastic Beanstalk environments of t2.micro"),
+    Chapter("ch. 15: URL2PNG through a queue", "ch15_url2png", "`Queue`",
+            "none; SQS $0.24 to $0.40 per million requests, first million free ([3e] ch. 14)"),
+    Chapter("ch. 16: fault-tolerant Imagery", "ch16_imagery", "`Imagery`, `Network`",
+            "none; two Elastic Beanstalk environments of t2.micro"),
 ]
 """Every program, in chapter order."""
 

@@ -14,7 +14,6 @@ import pulumi_aws as aws
 from awsinaction.config_errors import config_errors
 from awsinaction.lambda_function import check_email
 from awsinaction.nosql_table import NoSqlTable
-
 from tables import TASKS, USERS
 
 config = pulumi.Config()

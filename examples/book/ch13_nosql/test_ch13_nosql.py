@@ -4,6 +4,7 @@ from pathlib import Path
 
 import book_checks
 from conftest import resources
+
 from policies.offline.check import CheckResult
 from policies.offline.runner import MockRun
 
