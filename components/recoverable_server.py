@@ -25,7 +25,7 @@ import pulumi_aws as aws
 from ._args import coerce_args, require
 from .alarms import AlarmSpec, create_alarms
 from .app_fleet import Rule, ServerSpec, app_servers, inline_code, log_group_name, render_app_user_data, server_group
-from .ec2_defaults import current_region, recover_action_arn
+from .ec2_defaults import current_region, encrypted_root_volume, imdsv2_metadata_options, recover_action_arn
 from .file_system import check_mount_path, efs_mount_commands
 from .iam import Statement, statement
 from .lambda_function import AwsContext, aws_context, check_alarm_target, check_int_range, check_log_retention, physical_name
@@ -183,6 +183,14 @@ def validate_recoverable_server_args(args: RecoverableServerArgs) -> None:
     check_int_range(args.health_check_grace_period_seconds, "health_check_grace_period_seconds", 0, 7200, "seconds")
     check_alarm_target(args.alarm_topic_arn, args.alarm_email)
     check_log_retention(args.log_retention_days, "log_retention_days")
+
+
+def mount_volume_commands(device: str, mount_path: str) -> str:
+    """User-data lines that wait for an attached EBS volume, format it once (XFS) and mount it at `mount_path` (book ch. 9)."""
+    if not re.fullmatch(r"/dev/(sd|xvd)[f-p]", device):
+        raise ValueError(f"device: {device!r} is not a data volume device; use /dev/sdf to /dev/sdp")
+    check_mount_path(mount_path, "mount_path")
+    return f"DEVICE={device}\n" + render_template("mount_volume.sh", {"mount_path": mount_path, "fallback_device": device})
 
 
 def check_client_cidrs(cidrs: list[str], argument: str) -> None:
@@ -408,6 +416,7 @@ class RecoverableServer(pulumi.ComponentResource):
             lines.append(render_template("data_volume.sh", {
                 "mount_path": args.data_path, "tag_key": shell_literal(SERVER_TAG), "tag_value": shell_literal(server),
                 "size_gib": args.data_volume_size_gib, "device": DATA_DEVICE,
+                "mount_commands": render_template("mount_volume.sh", {"mount_path": args.data_path, "fallback_device": DATA_DEVICE}),
             }))
         else:
             lines.append(f"mkdir -p {args.data_path}")
@@ -433,6 +442,10 @@ class RecoverableServer(pulumi.ComponentResource):
             f"{name}-server",
             launch_template={"id": template.id, "version": template.latest_version.apply(lambda v: str(int(v)))},
             subnet_id=subnet,
+            # The template says the same; stated here too so the instance's own record shows it (and checks can read it).
+            instance_type=args.instance_type,
+            metadata_options=imdsv2_metadata_options(),
+            root_block_device=encrypted_root_volume(args.root_volume_size_gib),
             tags=self._tags(f"{name}-server", **tag),
             # A pet, recovered in place: later template versions apply only when you replace it deliberately.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["launchTemplate"]),

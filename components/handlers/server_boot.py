@@ -43,7 +43,9 @@ def find_or_create_volume(ec2: Any, tag_key: str, tag_value: str, zone: str, siz
         "AvailabilityZone": zone,
         "VolumeType": "gp3",
         "Encrypted": True,
-        "TagSpecifications": [{"ResourceType": "volume", "Tags": [{"Key": tag_key, "Value": tag_value}, {"Key": "Name", "Value": tag_value}]}],
+        "TagSpecifications": [
+            {"ResourceType": "volume", "Tags": [{"Key": tag_key, "Value": tag_value}, {"Key": "Name", "Value": tag_value}]}
+        ],
     }
     if snapshot:
         request["SnapshotId"] = snapshot["SnapshotId"]
