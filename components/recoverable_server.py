@@ -115,7 +115,7 @@ class RecoverableServerArgs:
     """ebs_snapshot: snapshots kept, 1 to 1000 (default 24)."""
     address: Optional[AddressMode] = AddressMode.NONE
     """none, elastic_ip or dns (default none)."""
-    hosted_zone_id: Optional[str] = None
+    hosted_zone_id: Optional[pulumi.Input[str]] = None
     """dns: Route 53 hosted zone (private for a private server) of record_name."""
     record_name: Optional[str] = None
     """dns: the server's name, e.g. jenkins.internal.example.com."""
@@ -171,7 +171,8 @@ def validate_recoverable_server_args(args: RecoverableServerArgs) -> None:
              "copy_to_region": "snapshot_interval_hours", "copy_retain_days": "snapshot_interval_hours"},
         )
     if address == AddressMode.DNS:
-        if not isinstance(args.hosted_zone_id, str) or not _ZONE_ID.fullmatch(args.hosted_zone_id):
+        zone = args.hosted_zone_id
+        if zone is None or (isinstance(zone, str) and not _ZONE_ID.fullmatch(zone)):
             raise ValueError(f"hosted_zone_id: {args.hosted_zone_id!r} is not a Route 53 hosted zone ID (e.g. Z0123456789ABCDEFGHIJ)")
         if not isinstance(args.record_name, str) or not _RECORD.fullmatch(args.record_name):
             raise ValueError(f"record_name: {args.record_name!r} is not a lower-case DNS name (e.g. jenkins.internal.example.com)")
@@ -314,13 +315,15 @@ class RecoverableServer(pulumi.ComponentResource):
         eip = None
         if address == AddressMode.ELASTIC_IP:
             eip = aws.ec2.Eip(f"{name}-address", domain="vpc", tags=self._tags(f"{name}-address"), opts=child)
-        statements = pulumi.Output.all(eip.allocation_id if eip else None, args.file_system_arn, args.access_point_arn).apply(
-            lambda v: self._statements(ctx, server, data, scaled, v[0], v[1], v[2])
+        zone_id = args.hosted_zone_id if address == AddressMode.DNS else None
+        statements = pulumi.Output.all(eip.allocation_id if eip else None, args.file_system_arn, args.access_point_arn, zone_id).apply(
+            lambda v: self._statements(ctx, server, data, scaled, v[0], v[1], v[2], v[3])
         )
         commands = pulumi.Output.all(
             efs_mount_commands(args.file_system_id, args.access_point_id, args.data_path) if data == DataStore.EFS else "",
             eip.allocation_id if eip and scaled else None,
-        ).apply(lambda v: self._boot_commands(v[0], server, data, address if scaled else AddressMode.NONE, v[1]))
+            zone_id,
+        ).apply(lambda v: self._boot_commands(v[0], server, data, address if scaled else AddressMode.NONE, v[1], v[2]))
         logs = log_group_name(name)
         spec = ServerSpec(
             name=name,
@@ -394,7 +397,7 @@ class RecoverableServer(pulumi.ComponentResource):
         return rules
 
     def _statements(self, ctx: AwsContext, server: str, data: DataStore, scaled: bool, allocation_id: Optional[str],
-                    file_system_arn: Optional[str], access_point_arn: Optional[str]) -> list[Statement]:
+                    file_system_arn: Optional[str], access_point_arn: Optional[str], zone_id: Optional[str]) -> list[Statement]:
         args, found = self._args, []
         if data == DataStore.EBS_SNAPSHOT:
             found += data_volume_statements(ctx, server)
@@ -402,12 +405,11 @@ class RecoverableServer(pulumi.ComponentResource):
             found += efs_statements(file_system_arn, access_point_arn)
         if scaled:
             allocation_arn = f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:elastic-ip/{allocation_id}" if allocation_id else None
-            dns = AddressMode(args.address) == AddressMode.DNS
-            zone, record = (args.hosted_zone_id, args.record_name) if dns else (None, None)
-            found += address_statements(ctx, server, allocation_arn, zone, record)
+            found += address_statements(ctx, server, allocation_arn, zone_id, args.record_name if zone_id else None)
         return found
 
-    def _boot_commands(self, efs_lines: str, server: str, data: DataStore, address: AddressMode, allocation_id: Optional[str]) -> str:
+    def _boot_commands(self, efs_lines: str, server: str, data: DataStore, address: AddressMode, allocation_id: Optional[str],
+                       zone_id: Optional[str]) -> str:
         """Data, then address, then the application: the user data's last part."""
         args, lines = self._args, []
         if data == DataStore.EFS:
@@ -424,7 +426,7 @@ class RecoverableServer(pulumi.ComponentResource):
         if address == AddressMode.ELASTIC_IP:
             lines.append(f'{boot} address --allocation-id {shell_literal(allocation_id)} --instance "${{INSTANCE_ID}}"')
         elif address == AddressMode.DNS:
-            lines.append(f'{boot} dns --zone-id {shell_literal(args.hosted_zone_id)} --name {shell_literal(args.record_name)} '
+            lines.append(f'{boot} dns --zone-id {shell_literal(zone_id)} --name {shell_literal(args.record_name)} '
                          '--ip "$(imds local-ipv4)"')
         lines.append(f"export DATA_DIR={args.data_path}")
         if args.app_bootstrap:
