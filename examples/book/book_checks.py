@@ -30,9 +30,15 @@ def assert_readme_shows_the_estimate(program: Path, checked: CheckResult) -> Non
     )
 
 
+def _tag_keys(tags: Any) -> set[str]:
+    """Tag keys of a map, or of an auto-scaling group's list of {key, value, propagateAtLaunch}."""
+    return {t["key"] for t in tags} if isinstance(tags, list) else set(tags or {})
+
+
 def assert_every_resource_is_tagged(checked: CheckResult) -> None:
     """Taggable resources carry the standard tags (Project, Stack, Component)."""
-    untagged = [r.name for r in checked.resources if r.custom and "tags" in r.inputs and "Component" not in (r.inputs["tags"] or {})]
+    untagged = [r.name for r in checked.resources if r.custom and "tags" in r.inputs
+                and not {"Project", "Stack", "Component"} <= _tag_keys(r.inputs["tags"])]
     assert untagged == []
 
 

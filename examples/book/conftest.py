@@ -11,6 +11,7 @@ import pytest
 
 BOOK = Path(__file__).resolve().parent
 sys.path.insert(0, str(BOOK))  # readme_table, book_checks
+pytest.register_assert_rewrite("book_checks")
 
 from policies.offline.check import CheckResult, run_check  # noqa: E402 - after the path setup
 from policies.offline.runner import MockRun, run_project  # noqa: E402
