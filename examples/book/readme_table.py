@@ -46,13 +46,13 @@ CHAPTERS = [
 
 
 def cost_text(monthly_usd: Optional[float], not_estimated: list[str]) -> str:
-    """The table cell: the estimate, and the types it leaves out (usage-priced or not in the price table)."""
+    """The table cell: the estimate, and the services of the types it has no price for (named, not guessed)."""
     if monthly_usd is None:
         return "not estimated"
     text = f"${monthly_usd:.2f}"
     if not_estimated:
         services = sorted({t.split(":")[1].split("/")[0] for t in not_estimated})
-        text += f" + usage of {', '.join(services)}"
+        text += f" (not priced: {', '.join(services)})"
     return text
 
 
