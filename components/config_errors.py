@@ -25,3 +25,9 @@ def config_errors(keys: Mapping[str, str]) -> Iterator[None]:
         if key is not None:
             message = f"{pulumi.get_project()}:{key}: {rest}"
         raise pulumi.RunError(message) from None
+
+
+def config_int(config: pulumi.Config, key: str, default: int) -> int:
+    """An integer stack config value; 0 is a value (not a missing one), and a non-integer stops with a one-line error."""
+    value = config.get_int(key)
+    return default if value is None else value

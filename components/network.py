@@ -124,8 +124,8 @@ def explicit_subnet_cidrs(args: NetworkArgs) -> dict[str, list[str]]:
     }
 
 
-def check_ssh_allowed_cidrs(cidrs: list[str], argument: str) -> None:
-    """Every entry must be an IPv4 or IPv6 CIDR and none may be the whole internet."""
+def check_ssh_allowed_cidrs(cidrs: list[str], argument: str, reach: str = "SSH") -> None:
+    """Every entry must be an IPv4 or IPv6 CIDR and none may be the whole internet (which `reach` would then be open to)."""
     for cidr in cidrs:
         try:
             network = ipaddress.ip_network(cidr, strict=True) if isinstance(cidr, str) and "/" in cidr else None
@@ -134,7 +134,7 @@ def check_ssh_allowed_cidrs(cidrs: list[str], argument: str) -> None:
         if network is None:
             raise ValueError(f"{argument}: {cidr!r} is not a CIDR block (expected e.g. 203.0.113.10/32)")
         if network.prefixlen == 0:
-            raise ValueError(f"{argument}: {cidr!r} opens SSH to the whole internet; list your own addresses instead")
+            raise ValueError(f"{argument}: {cidr!r} opens {reach} to the whole internet; list your own addresses instead")
 
 
 class Network(pulumi.ComponentResource):

@@ -13,7 +13,6 @@ Book chapter 14. Two strategies, as in the book:
 Which to choose: docs/book.md, "Chapter 14".
 """
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -30,6 +29,7 @@ from .file_system import check_mount_path, efs_mount_commands
 from .iam import Statement, statement
 from .lambda_function import AwsContext, aws_context, check_alarm_target, check_int_range, check_log_retention, physical_name
 from .lambda_function import alarm_topic_arn as alarm_topic
+from .network import check_ssh_allowed_cidrs
 from .tags import resource_tags
 from .user_data import render_template
 from .volume_backups import SnapshotSchedule, check_snapshot_schedule, snapshot_alarm, snapshot_policy
@@ -178,7 +178,7 @@ def validate_recoverable_server_args(args: RecoverableServerArgs) -> None:
             raise ValueError(f"record_name: {args.record_name!r} is not a lower-case DNS name (e.g. jenkins.internal.example.com)")
     for port in args.ingress_ports:
         check_int_range(port, "ingress_ports", 1, 65535, "")
-    check_client_cidrs(args.ingress_cidrs, "ingress_cidrs")
+    check_ssh_allowed_cidrs(list(args.ingress_cidrs), "ingress_cidrs", reach="the server")
     if (args.ingress_cidrs or args.ingress_security_group_ids) and not args.ingress_ports:
         raise ValueError("ingress_ports: [] but ingress_cidrs or ingress_security_group_ids are set; name the ports they may reach")
     check_int_range(args.health_check_grace_period_seconds, "health_check_grace_period_seconds", 0, 7200, "seconds")
@@ -192,21 +192,6 @@ def mount_volume_commands(device: str, mount_path: str) -> str:
         raise ValueError(f"device: {device!r} is not a data volume device; use /dev/sdf to /dev/sdp")
     check_mount_path(mount_path, "mount_path")
     return f"DEVICE={device}\n" + render_template("mount_volume.sh", {"mount_path": mount_path, "fallback_device": device})
-
-
-def check_client_cidrs(cidrs: list[str], argument: str) -> None:
-    """Valid IPv4 or IPv6 CIDRs, none of them the whole internet."""
-    for cidr in cidrs:
-        try:
-            network = ipaddress.ip_network(cidr, strict=True) if isinstance(cidr, str) and "/" in cidr else None
-        except ValueError:
-            network = None
-        if network is None:
-            raise ValueError(f"{argument}: {cidr!r} is not a CIDR block (expected e.g. 203.0.113.10/32)")
-        if network.prefixlen == 0:
-            raise ValueError(
-                f"{argument}: {cidr!r} opens the server to the whole internet; list your own ranges or put a load balancer in front"
-            )
 
 
 def data_volume_statements(ctx: AwsContext, tag_value: str) -> list[Statement]:

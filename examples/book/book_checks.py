@@ -1,4 +1,4 @@
-"""Checks every chapter program must pass; each program's test module calls them with its fixtures."""
+"""Checks every chapter program must pass: each program's test module imports the test_* functions (pytest collects them there)."""
 
 from pathlib import Path
 from typing import Any, Mapping
@@ -11,18 +11,18 @@ from policies.offline.check import CheckResult
 from policies.offline.runner import MockRun, run_project
 
 
-def assert_passes_the_policy_packs(checked: CheckResult) -> None:
+def test_passes_the_policy_packs(checked: CheckResult) -> None:
     """0 mandatory violations with the program's own pack config, and a cost within its budget."""
     assert [f"{d.policy}: {d.message}" for d in checked.mandatory] == []
     assert checked.config_file is not None and checked.cost.budget_usd is not None
 
 
-def assert_preview_registers_the_same_resources(checked: CheckResult, previewed: MockRun) -> None:
+def test_preview_registers_the_same_resources(checked: CheckResult, previewed: MockRun) -> None:
     """`pulumi preview` (unknown computed values) builds the very same resources as `pulumi up`."""
     assert sorted(r.urn for r in previewed.resources) == sorted(r.urn for r in checked.resources)
 
 
-def assert_readme_shows_the_estimate(program: Path, checked: CheckResult) -> None:
+def test_readme_shows_the_estimate(program: Path, checked: CheckResult) -> None:
     """The README's row for this chapter carries the estimate the cost pack makes now."""
     [chapter] = [c for c in readme_table.CHAPTERS if c.folder == program.name]
     assert readme_table.row(chapter, checked.cost) in readme_table.README.read_text(), (
@@ -35,7 +35,7 @@ def _tag_keys(tags: Any) -> set[str]:
     return {t["key"] for t in tags} if isinstance(tags, list) else set(tags or {})
 
 
-def assert_every_resource_is_tagged(checked: CheckResult) -> None:
+def test_every_resource_is_tagged(checked: CheckResult) -> None:
     """Taggable resources carry the standard tags (Project, Stack, Component)."""
     untagged = [r.name for r in checked.resources if r.custom and "tags" in r.inputs
                 and not {"Project", "Stack", "Component"} <= _tag_keys(r.inputs["tags"])]

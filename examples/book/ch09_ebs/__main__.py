@@ -9,7 +9,7 @@ restore a snapshot into any AZ of the region, or into the copy region:
 """
 
 import pulumi
-from awsinaction.config_errors import config_errors
+from awsinaction.config_errors import config_errors, config_int
 from awsinaction.lambda_function import check_email
 from awsinaction.network import NatStrategy, Network, NetworkArgs
 from awsinaction.recoverable_server import RecoverableServer, RecoverableServerArgs, RecoveryStrategy, mount_volume_commands
@@ -20,21 +20,15 @@ DEVICE = "/dev/sdf"
 config = pulumi.Config()
 
 
-def setting(key: str, default: int) -> int:
-    """An integer config value; 0 is a value, not a missing one."""
-    value = config.get_int(key)
-    return default if value is None else value
-
-
 def backups_args(zone: str, instance_id: pulumi.Input[str], topic_arn: pulumi.Input[str]) -> VolumeBackupsArgs:
     """The data volume and its snapshots as this stack's config asks for them."""
     return VolumeBackupsArgs(
         availability_zone=zone,
         instance_id=instance_id,
         device_name=DEVICE,
-        size_gib=setting("volumeSizeGib", 5),
-        snapshot_interval_hours=setting("snapshotIntervalHours", 24),
-        retain_count=setting("retainCount", 7),
+        size_gib=config_int(config, "volumeSizeGib", 5),
+        snapshot_interval_hours=config_int(config, "snapshotIntervalHours", 24),
+        retain_count=config_int(config, "retainCount", 7),
         copy_to_region=config.get("copyToRegion") or None,
         alarm_topic_arn=topic_arn,
     )

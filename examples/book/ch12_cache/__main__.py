@@ -10,17 +10,11 @@ with TLS and the AUTH token from the secret `authSecretArn` (attach `clientPolic
 import pulumi
 import pulumi_aws as aws
 from awsinaction.cache import Cache, CacheArgs, validate_cache_args
-from awsinaction.config_errors import config_errors
+from awsinaction.config_errors import config_errors, config_int
 from awsinaction.lambda_function import check_email
 from awsinaction.network import NatStrategy, Network, NetworkArgs
 
 config = pulumi.Config()
-
-
-def setting(key: str, default: int) -> int:
-    """An integer config value; 0 is a value, not a missing one."""
-    value = config.get_int(key)
-    return default if value is None else value
 
 
 email = config.get("alarmEmail") or None
@@ -39,8 +33,8 @@ def cache_args(vpc_id: pulumi.Input[str], subnet_ids: pulumi.Input[list[str]], z
         engine=config.get("engine") or "valkey",
         node_type=config.get("nodeType") or "cache.t4g.micro",
         multi_az=True if multi_az is None else multi_az,
-        replica_count=setting("replicaCount", 1),
-        snapshot_retention_days=setting("snapshotRetentionDays", 7),
+        replica_count=config_int(config, "replicaCount", 1),
+        snapshot_retention_days=config_int(config, "snapshotRetentionDays", 7),
         skip_final_snapshot=pulumi.get_stack() == "dev",
     )
 

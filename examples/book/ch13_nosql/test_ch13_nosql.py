@@ -3,28 +3,17 @@
 from pathlib import Path
 
 import book_checks
+from book_checks import (  # noqa: F401 - the checks every program passes, collected here
+    test_every_resource_is_tagged,
+    test_passes_the_policy_packs,
+    test_preview_registers_the_same_resources,
+    test_readme_shows_the_estimate,
+)
 from conftest import resources
 
 from policies.offline.check import CheckResult
-from policies.offline.runner import MockRun
 
 TABLE = "aws:dynamodb/table:Table"
-
-
-def test_passes_the_policy_packs(checked: CheckResult) -> None:
-    book_checks.assert_passes_the_policy_packs(checked)
-
-
-def test_preview_registers_the_same_resources(checked: CheckResult, previewed: MockRun) -> None:
-    book_checks.assert_preview_registers_the_same_resources(checked, previewed)
-
-
-def test_readme_shows_the_estimate(program: Path, checked: CheckResult) -> None:
-    book_checks.assert_readme_shows_the_estimate(program, checked)
-
-
-def test_every_resource_is_tagged(checked: CheckResult) -> None:
-    book_checks.assert_every_resource_is_tagged(checked)
 
 
 def test_the_books_tables_on_demand_without_deletion_protection_in_dev(checked: CheckResult) -> None:

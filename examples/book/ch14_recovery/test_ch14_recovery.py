@@ -4,26 +4,15 @@ import base64
 from pathlib import Path
 
 import book_checks
+from book_checks import (  # noqa: F401 - the checks every program passes, collected here
+    test_every_resource_is_tagged,
+    test_passes_the_policy_packs,
+    test_preview_registers_the_same_resources,
+    test_readme_shows_the_estimate,
+)
 from conftest import resources
 
 from policies.offline.check import CheckResult
-from policies.offline.runner import MockRun
-
-
-def test_passes_the_policy_packs(checked: CheckResult) -> None:
-    book_checks.assert_passes_the_policy_packs(checked)
-
-
-def test_preview_registers_the_same_resources(checked: CheckResult, previewed: MockRun) -> None:
-    book_checks.assert_preview_registers_the_same_resources(checked, previewed)
-
-
-def test_readme_shows_the_estimate(program: Path, checked: CheckResult) -> None:
-    book_checks.assert_readme_shows_the_estimate(program, checked)
-
-
-def test_every_resource_is_tagged(checked: CheckResult) -> None:
-    book_checks.assert_every_resource_is_tagged(checked)
 
 
 def test_one_server_over_two_azs_with_its_home_on_efs_and_a_name_in_the_private_zone(checked: CheckResult) -> None:

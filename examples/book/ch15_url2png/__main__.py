@@ -14,7 +14,7 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
-from awsinaction.config_errors import config_errors
+from awsinaction.config_errors import config_errors, config_int
 from awsinaction.iam import Statement, statement
 from awsinaction.lambda_function import aws_context, check_email, check_int_range, function_alarms, physical_name, python_function
 from awsinaction.queue import Queue, QueueArgs, consumer_statements
@@ -74,24 +74,18 @@ class Url2PngWorker(pulumi.ComponentResource):
 config = pulumi.Config()
 
 
-def setting(key: str, default: int) -> int:
-    """An integer config value; 0 is a value, not a missing one."""
-    value = config.get_int(key)
-    return default if value is None else value
-
-
 email = config.get("alarmEmail") or None
-visibility = setting("visibilityTimeoutSeconds", 120)
+visibility = config_int(config, "visibilityTimeoutSeconds", 120)
 keys = {"max_receive_count": "maxReceiveCount", "visibility_timeout_seconds": "visibilityTimeoutSeconds",
         "result_retention_days": "resultRetentionDays", "log_retention_days": "logRetentionDays", "alarm_email": "alarmEmail"}
 with config_errors(keys):
     check_email(email, "alarm_email")
     # AWS asks for at least six times the function's timeout, so a retrying batch never shows its jobs twice.
     check_int_range(visibility, "visibility_timeout_seconds", 6 * FUNCTION_TIMEOUT_SECONDS, 43200, "seconds")
-    retention = setting("resultRetentionDays", 30)
+    retention = config_int(config, "resultRetentionDays", 30)
     check_int_range(retention, "result_retention_days", 1, 3650, "days")
-    log_days = setting("logRetentionDays", 30)
-    queue = Queue("url2png", QueueArgs(max_receive_count=setting("maxReceiveCount", 3), visibility_timeout_seconds=visibility))
+    log_days = config_int(config, "logRetentionDays", 30)
+    queue = Queue("url2png", QueueArgs(max_receive_count=config_int(config, "maxReceiveCount", 3), visibility_timeout_seconds=visibility))
     worker = Url2PngWorker("url2png-worker", queue, retention, log_days)
 if email:
     aws.sns.TopicSubscription("alarm-email", topic=queue.alarm_topic_arn, protocol="email", endpoint=email)

@@ -12,17 +12,11 @@ Or with curl:
 """
 
 import pulumi
-from awsinaction.config_errors import config_errors
+from awsinaction.config_errors import config_errors, config_int
 from awsinaction.imagery import Imagery, ImageryArgs, validate_imagery_args
 from awsinaction.network import Network, NetworkArgs
 
 config = pulumi.Config()
-
-
-def setting(key: str, default: int) -> int:
-    """An integer config value; 0 is a value, not a missing one."""
-    value = config.get_int(key)
-    return default if value is None else value
 
 
 def imagery_args(vpc_id: pulumi.Input[str], vpc_cidr: pulumi.Input[str], public: pulumi.Input[list[str]],
@@ -34,10 +28,10 @@ def imagery_args(vpc_id: pulumi.Input[str], vpc_cidr: pulumi.Input[str], public:
         vpc_cidr=vpc_cidr,
         public_subnet_ids=public,
         private_subnet_ids=private,
-        server_min_size=setting("serverMinSize", 2),
-        server_max_size=setting("serverMaxSize", 4),
-        worker_max_size=setting("workerMaxSize", 2),
-        max_receive_count=setting("maxReceiveCount", 10),
+        server_min_size=config_int(config, "serverMinSize", 2),
+        server_max_size=config_int(config, "serverMaxSize", 4),
+        worker_max_size=config_int(config, "workerMaxSize", 2),
+        max_receive_count=config_int(config, "maxReceiveCount", 10),
         deletion_protection=True if protection is None else protection,
         alarm_email=config.get("alarmEmail") or None,
         log_retention_days=30,
