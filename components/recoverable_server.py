@@ -327,7 +327,9 @@ class RecoverableServer(pulumi.ComponentResource):
             egress=[Rule(443, "HTTPS to AWS APIs and package repositories", cidr="0.0.0.0/0")],
             extra_security_group_ids=[args.file_system_client_security_group_id] if data == DataStore.EFS else [],
             root_volume_size_gib=args.root_volume_size_gib,
-            public_ip=address == AddressMode.ELASTIC_IP,
+            # A group's new server needs a public IP to reach the AWS APIs before it moves the Elastic IP to itself;
+            # a recovered instance keeps its association, made once by Pulumi.
+            public_ip=address == AddressMode.ELASTIC_IP and scaled,
             instance_tags={**tag, **({"Role": PUBLIC_ROLE} if address == AddressMode.ELASTIC_IP else {})},
             # A pet: a new Amazon Linux release must not replace it (and possibly move it, and its data, to another AZ).
             ignore_image_changes=True,

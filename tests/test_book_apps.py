@@ -320,7 +320,7 @@ def test_the_web_api_creates_uploads_and_shows_an_image(imagery: tuple[service.I
         assert status == 201 and image["state"] == "created"
         status, uploaded = call("POST", f"/image/{image['id']}/upload", a_png())
         assert (status, uploaded["state"]) == (200, "uploaded")
-        assert call("GET", f"/image/{image['id']}")[1]["state"] == "uploaded"
+        assert call("GET", f"/image/{image['id']}?refresh=1")[1]["state"] == "uploaded"
         assert call("POST", f"/image/{image['id']}/upload", b"GIF89a")[0] == 415
         assert call("POST", f"/image/{image['id']}/upload", headers={"Content-Length": str(10**9)})[0] == 413
         while poll(app):  # the worker drains the queue

@@ -114,6 +114,8 @@ def test_recover_alarm_recovers_the_instance_in_place_and_keeps_its_elastic_ip(p
     instance = result.one(INSTANCE)
     assert instance.ignore_changes == ["launchTemplate"] and not result.of_type(GROUP)
     assert depends_on(result, result.one("aws:ec2/eipAssociation:EipAssociation"), instance)
+    # EC2 refuses a subnet on the instance together with network interfaces in its template: the association needs none.
+    assert "networkInterfaces" not in result.one(TEMPLATE).inputs and instance.inputs["subnetId"] == SUBNETS[0]
     alarms = {a.inputs["metricName"]: a for a in result.of_type(ALARM)}
     system = alarms["StatusCheckFailed_System"]
     assert (system.inputs["statistic"], system.inputs["period"], system.inputs["evaluationPeriods"]) == ("Maximum", 60, 5)

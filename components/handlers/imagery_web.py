@@ -9,6 +9,7 @@
 
 import json
 import re
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -66,13 +67,18 @@ def make_handler(imagery: Any) -> type[BaseHTTPRequestHandler]:
         def _error(self, status: int, message: str) -> None:
             self._send(status, {"error": message})
 
+        def _route(self) -> str:
+            """The request's path without its query string."""
+            return urllib.parse.urlsplit(self.path).path
+
         def do_GET(self) -> None:
-            if self.path == "/":
+            path = self._route()
+            if path == "/":
                 self._send(200, PAGE, "text/html; charset=utf-8")
-            elif self.path == "/healthz":
+            elif path == "/healthz":
                 self._send(200, "ok\n", "text/plain")
             else:
-                match = _IMAGE.fullmatch(self.path)
+                match = _IMAGE.fullmatch(path)
                 if not match or match.group(2):
                     self._error(404, "not found")
                     return
@@ -82,10 +88,11 @@ def make_handler(imagery: Any) -> type[BaseHTTPRequestHandler]:
                     self._error(404, str(error))
 
         def do_POST(self) -> None:
-            if self.path == "/image":
+            path = self._route()
+            if path == "/image":
                 self._send(201, imagery.create())
                 return
-            match = _IMAGE.fullmatch(self.path)
+            match = _IMAGE.fullmatch(path)
             if not match or not match.group(2):
                 self._error(404, "not found")
                 return
