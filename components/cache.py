@@ -252,7 +252,11 @@ class Cache(pulumi.ComponentResource):
             )
             for log in LOG_TYPES
         }
-        final_snapshot = {} if args.skip_final_snapshot else {"final_snapshot_identifier": f"{group_id}-final"}
+        final_snapshot: dict = {}
+        if not args.skip_final_snapshot:
+            # A suffix of this stack's life: a stack created again after a destroy does not collide with the old final snapshot.
+            suffix = random.RandomId(f"{name}-final-snapshot", byte_length=3, opts=child)
+            final_snapshot = {"final_snapshot_identifier": suffix.hex.apply(lambda h: f"{group_id}-final-{h}")}
         group = aws.elasticache.ReplicationGroup(
             f"{name}-cache",
             replication_group_id=group_id,
