@@ -208,7 +208,7 @@ def app_servers(parent: pulumi.Resource, spec: ServerSpec) -> ServerParts:
         tag_specifications=[
             {"resource_type": "instance", "tags": tags(name, **spec.instance_tags)},
             {"resource_type": "volume", "tags": tags(name)},
-            {"resource_type": "network-interface", "tags": tags(name)},
+            {"resource_type": "network-interface", "tags": tags(name, **spec.instance_tags)},
         ],
         tags=tags(f"{name}-servers", **spec.instance_tags),
         # A new Amazon Linux release replaces servers only where no state is lost (see the component).

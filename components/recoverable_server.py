@@ -216,10 +216,11 @@ def address_statements(ctx: AwsContext, tag_value: str, allocation_arn: Optional
     """Moving the Elastic IP to this server, or pointing its A record (and nothing else) at it."""
     found = []
     if allocation_arn:
-        instances = f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:instance/*"
+        prefix = f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}"
         found += [
             statement(["ec2:AssociateAddress"], [allocation_arn], sid="MoveElasticIp"),
-            statement(["ec2:AssociateAddress"], [instances], sid="ToThisServer",
+            # The instance and its network interface both carry the server's tag (the launch template's tag specifications).
+            statement(["ec2:AssociateAddress"], [f"{prefix}:instance/*", f"{prefix}:network-interface/*"], sid="ToThisServer",
                       condition={"StringEquals": {f"aws:ResourceTag/{SERVER_TAG}": tag_value}}),
         ]
     if zone_id and record_name:
