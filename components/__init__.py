@@ -10,12 +10,18 @@ the multi-language plugin (provider/), the committed schema (schema/awsinaction.
 
 import pulumi
 
+from .cache import Cache
 from .content_delivery import ContentDelivery
 from .database import Database
 from .ec2_owner_tagger import Ec2OwnerTagger
 from .file_system import SharedFileSystem
+from .imagery import Imagery
 from .load_balancer import LoadBalancer
 from .network import Network
+from .nosql_table import NoSqlTable
+from .queue import Queue
+from .recoverable_server import RecoverableServer
+from .volume_backups import VolumeBackups
 from .web_fleet import WebFleet
 from .web_shop import WebShop
 from .website_health_check import WebsiteHealthCheck
@@ -24,12 +30,18 @@ __version__ = "0.1.0"
 """The package version (read by pyproject.toml, the plugin and the schema); bump it with a CHANGELOG entry."""
 
 ALL_COMPONENTS: list[type[pulumi.ComponentResource]] = [
+    Cache,
     ContentDelivery,
     Database,
     Ec2OwnerTagger,
+    Imagery,
     LoadBalancer,
     Network,
+    NoSqlTable,
+    Queue,
+    RecoverableServer,
     SharedFileSystem,
+    VolumeBackups,
     WebFleet,
     WebShop,
     WebsiteHealthCheck,

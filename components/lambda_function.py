@@ -110,12 +110,15 @@ def check_alarm_target(topic_arn: Optional[object], email: Optional[str], argume
         raise ValueError(f"{argument}: {email!r} only goes on the topic the component creates; subscribe it to alarm_topic_arn yourself")
 
 
-def handler_archive(module: str) -> pulumi.AssetArchive:
-    """A zip holding only `handlers/<module>.py`, at the archive root (handler `<module>.handler`)."""
-    path = HANDLERS_DIR / f"{module}.py"
-    if not path.is_file():
-        raise ValueError(f"module: {module!r} has no handler file {path}")
-    return pulumi.AssetArchive({f"{module}.py": pulumi.FileAsset(str(path))})
+def handler_archive(module: str, *shared: str) -> pulumi.AssetArchive:
+    """A zip holding `handlers/<module>.py` (handler `<module>.handler`) and the `shared` modules it imports, at the root."""
+    assets = {}
+    for name in (module, *shared):
+        path = HANDLERS_DIR / f"{name}.py"
+        if not path.is_file():
+            raise ValueError(f"module: {name!r} has no handler file {path}")
+        assets[f"{name}.py"] = pulumi.FileAsset(str(path))
+    return pulumi.AssetArchive(assets)
 
 
 def log_group_arn(ctx: AwsContext, log_group_name: str) -> str:
@@ -130,7 +133,7 @@ class PythonFunction:
     function: aws.lambda_.Function
     role: aws.iam.Role
     log_group: aws.cloudwatch.LogGroup
-    policy_document: str
+    policy_document: pulumi.Output[str]
 
 
 def python_function(
@@ -142,14 +145,18 @@ def python_function(
     function_name: str,
     module: str,
     description: str,
-    statements: Sequence[Statement],
+    statements: pulumi.Input[Sequence[Statement]],
     environment: Mapping[str, pulumi.Input[str]],
     timeout: int,
     log_retention_days: int,
     tags: Optional[Mapping[str, str]],
     memory_size: int = 128,
+    shared_modules: Sequence[str] = (),
 ) -> PythonFunction:
-    """A Lambda function running `handlers/<module>.py`, allowed `statements` plus writing its own log group."""
+    """A Lambda function running `handlers/<module>.py` (with `shared_modules`), allowed `statements` plus writing its log group.
+
+    Plain statements give a policy known in preview; statements holding outputs (an ARN AWS chooses) resolve at deployment.
+    """
     child = pulumi.ResourceOptions(parent=parent)
     group_name = f"/aws/lambda/{function_name}"
     log_group = aws.cloudwatch.LogGroup(
@@ -166,7 +173,7 @@ def python_function(
     arn = log_group_arn(ctx, group_name)
     # The log group exists already, so no logs:CreateLogGroup; streams and events only in this group.
     logs = statement(["logs:CreateLogStream", "logs:PutLogEvents"], [arn, f"{arn}:*"], sid="WriteOwnLogGroup")
-    document = policy_document([logs, *statements])
+    document = pulumi.Output.from_input(statements).apply(lambda found: policy_document([logs, *found]))
     role_policy = aws.iam.RolePolicy(f"{name}-policy", role=role.id, policy=document, opts=child)
     function = aws.lambda_.Function(
         f"{name}-function",
@@ -176,7 +183,7 @@ def python_function(
         runtime=PYTHON_RUNTIME,
         architectures=[ARCHITECTURE],
         handler=f"{module}.handler",
-        code=handler_archive(module),
+        code=handler_archive(module, *shared_modules),
         timeout=timeout,
         memory_size=memory_size,
         environment={"variables": dict(environment)} if environment else None,

@@ -150,9 +150,12 @@ def explicit_subnet_cidrs(args: NetworkArgs) -> dict[str, list[str]]:
     }
 
 
-def check_ssh_allowed_cidrs(cidrs: list[str], argument: str, min_public_prefix: int = MIN_PUBLIC_IPV4_PREFIX) -> None:
+def check_ssh_allowed_cidrs(
+    cidrs: list[str], argument: str, min_public_prefix: int = MIN_PUBLIC_IPV4_PREFIX, reach: str = "SSH"
+) -> None:
     """Every entry is an IPv4 or IPv6 CIDR, once; no public range wider than /`min_public_prefix` (IPv4) or
-    /MIN_PUBLIC_IPV6_PREFIX (IPv6); together they never cover the internet; each family fits a group's rules."""
+    /MIN_PUBLIC_IPV6_PREFIX (IPv6); together they never cover the internet; each family fits a group's rules.
+    `reach` names what the CIDRs may reach, for the messages."""
     networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     for cidr in cidrs:
         try:
@@ -162,19 +165,19 @@ def check_ssh_allowed_cidrs(cidrs: list[str], argument: str, min_public_prefix: 
         if network is None:
             raise ValueError(f"{argument}: {cidr!r} is not a CIDR block (expected e.g. 203.0.113.10/32)")
         if network.prefixlen == 0:
-            raise ValueError(f"{argument}: {cidr!r} opens SSH to the whole internet; list your own addresses instead")
+            raise ValueError(f"{argument}: {cidr!r} opens {reach} to the whole internet; list your own addresses instead")
         if network in networks:
             raise ValueError(f"{argument}: {cidr!r} is listed twice; AWS refuses duplicate rules")
         limit = min_public_prefix if network.version == 4 else MIN_PUBLIC_IPV6_PREFIX
         if network.prefixlen < limit and not any(network.subnet_of(private) for private in NON_PUBLIC_RANGES[network.version]):
             raise ValueError(
-                f"{argument}: {cidr!r} opens SSH to a public range wider than /{limit}; list your office or VPN range instead"
+                f"{argument}: {cidr!r} opens {reach} to a public range wider than /{limit}; list your office or VPN range instead"
             )
         networks.append(network)
     for version, world in ((4, WORLD_IPV4), (6, WORLD_IPV6)):
         family = [n for n in networks if n.version == version]
         if world in {str(n) for n in ipaddress.collapse_addresses(family)}:  # type: ignore[arg-type]
-            raise ValueError(f"{argument}: {cidr_list(family)} together open SSH to the whole internet; list your own addresses")
+            raise ValueError(f"{argument}: {cidr_list(family)} together open {reach} to the whole internet; list your own addresses")
         if len(family) > RULES_PER_SECURITY_GROUP:
             raise ValueError(
                 f"{argument}: {len(family)} IPv{version} CIDRs need more than the {RULES_PER_SECURITY_GROUP} inbound rules "

@@ -23,6 +23,7 @@ from .iam import Statement, assume_role_policy, policy_document, statement
 from .lambda_function import aws_context
 from .load_balancer import check_between, check_health_check_path
 from .network import LOG_RETENTION_DAYS
+from .scaling import queue_depth_scaling
 from .tags import resource_tags
 from .web_user_data import WebUserData, check_app_bootstrap, render_web_user_data, wordpress_bootstrap
 
@@ -698,39 +699,11 @@ class WebFleet(pulumi.ComponentResource):
             self._queue_scaling()
 
     def _queue_scaling(self) -> None:
-        """Book ch. 17: +1 server when more than N messages wait over 5 minutes, -1 when fewer."""
-        args, name, group = self._args, self._name, self.group
-        for direction, step, comparison in (
-            ("out", {"metric_interval_lower_bound": "0", "scaling_adjustment": 1}, "GreaterThanThreshold"),
-            ("in", {"metric_interval_upper_bound": "0", "scaling_adjustment": -1}, "LessThanThreshold"),
-        ):
-            policy = aws.autoscaling.Policy(
-                f"{name}-queue-{direction}",
-                autoscaling_group_name=group.name,
-                policy_type="StepScaling",
-                adjustment_type="ChangeInCapacity",
-                metric_aggregation_type="Average",
-                estimated_instance_warmup=args.instance_warmup_seconds,
-                step_adjustments=[step],
-                opts=self._child,
-            )
-            alarm_name = f"{name}-queue-{direction}"
-            aws.cloudwatch.MetricAlarm(
-                alarm_name,
-                alarm_description=f"Scale {direction}: messages waiting in the queue compared with {args.queue_messages_threshold}",
-                namespace="AWS/SQS",
-                metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions={"QueueName": args.scaling_queue_name},
-                statistic="Sum",
-                period=300,
-                evaluation_periods=1,
-                comparison_operator=comparison,
-                threshold=float(args.queue_messages_threshold),
-                treat_missing_data="notBreaching",
-                alarm_actions=[policy.arn],
-                tags=self._tags(alarm_name),
-                opts=self._child,
-            )
+        args = self._args
+        queue_depth_scaling(
+            self, self._name, "WebFleet", self.group.name, args.scaling_queue_name, args.queue_messages_threshold,
+            args.instance_warmup_seconds, args.tags,
+        )
 
     def _alarms(self, topic_arn: pulumi.Input[str]) -> None:
         args = self._args

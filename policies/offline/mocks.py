@@ -205,6 +205,12 @@ def _faithful(subject: Subject, name: str, resource_id: str, state: dict[str, An
         state["endpoint"] = f"https://{digest(name, length=32).upper()}.gr7.{region}.eks.amazonaws.com"
         state["certificateAuthority"] = {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1PQ0sKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="}
         state["identities"] = [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{digest(name, length=32).upper()}"}]}]
+    elif typ == "aws:ec2/eip:Eip":
+        address = f"198.51.100.{int(digest(subject.logical, length=2), 16) % 200 + 20}"
+        state.update(publicIp=address, publicDns=f"ec2-{address.replace('.', '-')}.compute-1.amazonaws.com", allocationId=resource_id)
+    elif typ == "aws:elasticache/replicationGroup:ReplicationGroup":
+        host = f"{name}.{digest(name, length=6)}.{region.replace('-', '')[:4]}.cache.amazonaws.com"
+        state.update(primaryEndpointAddress=f"master.{host}", readerEndpointAddress=f"replica.{host}")
     elif typ == "aws:ecr/repository:Repository":
         state["repositoryUrl"] = f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{name}"
     elif typ == "random:index/randomId:RandomId":

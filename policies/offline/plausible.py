@@ -189,6 +189,8 @@ def arn(subject: Subject, name: str, resource_id_value: Optional[str] = None) ->
         "route53": f"arn:aws:route53:::hostedzone/{resource_id_value or hosted_zone_id(subject.logical)}",
         "cloudfront": f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{resource_id_value or name}",
         "apigateway": f"arn:aws:apigateway:{region}::/{'apis' if subject.module == 'apigatewayv2' else 'restapis'}/{name}",
+        "elasticache": f"arn:aws:elasticache:{region}:{ACCOUNT_ID}:{kind.lower()}:{name}",
+        "dlm": f"arn:aws:dlm:{region}:{ACCOUNT_ID}:policy/{resource_id_value or name}",
     }
     if service in special and (service != "kms" or kind == "Key"):
         return special[service]
