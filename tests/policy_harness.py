@@ -15,7 +15,7 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from policies.offline.analyze import policy_resources, stack_request, to_struct
 from policies.offline.mocks import RecordedResource
-from policies.offline.packs import PACKS_DIR, LoadedPack, load_pack
+from policies.offline.packs import PACK_FOLDERS, PACKS_DIR, LoadedPack, load_pack
 
 UNKNOWN = Unknown()
 """Put this in props for a value unknown during a preview."""
@@ -27,8 +27,8 @@ def pack(folder: str) -> LoadedPack:
 
 
 def policy(name: str) -> Any:
-    """A policy of either pack by name."""
-    for folder in ("least_privilege", "cost"):
+    """A policy of any of the repository's packs by name."""
+    for folder in PACK_FOLDERS:
         loaded = pack(folder)
         if any(p.name == name for p in loaded.policies):
             return loaded.policy(name)
