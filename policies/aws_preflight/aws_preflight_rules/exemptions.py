@@ -54,7 +54,7 @@ EXEMPTIONS: tuple[Exemption, ...] = (
         "VersioningConfiguration.Status",
         lambda value, _message: value == "Disabled",
         "the provider accepts Disabled for a bucket that never had versioning and sends nothing to S3",
-        "pulumi-aws aws.s3.BucketVersioning, versioning_configuration.status: Enabled, Suspended, or Disabled",
+        "https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketversioning/ (status: Enabled, Suspended, or Disabled)",
     ),
 )
 """Every exemption the pack applies."""

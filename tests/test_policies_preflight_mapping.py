@@ -1,0 +1,196 @@
+"""The preflight pack's mapping and rules against the world: pulumi-aws's real properties, cfn-lint's real schemas.
+
+Every resource type our components create has an entry; every mapped Pulumi path exists on the resource
+(outputs, which stack policies read) and prints as the SDK's snake_case argument; every CloudFormation
+path exists in cfn-lint's schema of its type; every rule the pack reports fires through the rule subset
+the pack loads.
+"""
+
+import ast
+import functools
+import importlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+import pulumi
+import pulumi_aws
+import pytest
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+from tests.policy_harness import pack
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def preflight(module: str) -> Any:
+    """A module of the pack's rules package, imported the way the CLI loads the pack."""
+    pack("aws_preflight")
+    return importlib.import_module(f"aws_preflight_rules.{module}")
+
+
+MAPPINGS = preflight("mapping").MAPPINGS
+
+
+def created_types() -> set[str]:
+    """Type tokens of every `aws.<module>.<Class>(...)` call in components/ and the program."""
+    found = set()
+    for path in [*sorted((REPO / "components").rglob("*.py")), REPO / "__main__.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            func = node.func if isinstance(node, ast.Call) else None
+            if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name)):
+                continue
+            if func.value.value.id == "aws" and func.attr[:1].isupper():
+                resource = getattr(getattr(pulumi_aws, func.value.attr), func.attr)
+                if isinstance(resource, type) and issubclass(resource, pulumi.CustomResource):
+                    found.add(pulumi.get_type_token(resource))
+    return found
+
+
+def test_every_type_our_components_create_has_an_entry() -> None:
+    types = created_types()
+    assert len(types) > 60, "the scan found the components' resources"
+    assert sorted(types - set(MAPPINGS)) == [], "add a mapping (or an unchecked(...) entry with its reason) to mapping.py"
+
+
+def test_entries_without_a_cloudformation_type_say_why() -> None:
+    for token, mapping in MAPPINGS.items():
+        assert bool(mapping.cfn_type) != bool(mapping.reason), token
+        assert mapping.cfn_type or not mapping.properties, token
+
+
+@functools.cache
+def _registry() -> dict[str, tuple[str, str]]:
+    """pulumi-aws's own table: type token -> (Python module, class)."""
+    text = Path(pulumi_aws.__file__).read_text()
+    modules = json.loads(text.split('resource_modules="""', 1)[1].split('"""', 1)[0])
+    return {token: (entry["fqn"], name) for entry in modules for token, name in entry["classes"].items()}
+
+
+def _property(cls: type, camel: str) -> Optional[tuple[str, str]]:
+    """(snake name, return annotation) of the output property spelled `camel` on the engine's side."""
+    for klass in cls.__mro__:
+        for attr, value in vars(klass).items():
+            if isinstance(value, property) and getattr(value.fget, "_pulumi_name", None) == camel:
+                return attr, str(value.fget.__annotations__.get("return"))
+    return None
+
+
+def pulumi_path_problem(token: str, path: str) -> Optional[str]:
+    """Why a camelCase path is not a property of the resource's outputs (None when it is), checking the snake_case names."""
+    steps = preflight("template").parse_path(path)
+    fqn, name = _registry()[token]
+    module = importlib.import_module(fqn)
+    current: Optional[type] = getattr(module, name)
+    pending_list, snake = False, []
+    for step in steps:
+        if step is None or isinstance(step, int):
+            if not pending_list:
+                return f"{path}: {step} indexes something that is not a list"
+            pending_list = False
+            continue
+        if pending_list:
+            return f"{path}: {step} follows a list without []"
+        found = _property(current, step) if current else None
+        if found is None:
+            return f"{path}: no {step} on {getattr(current, '__name__', None)}"
+        snake.append(found[0])
+        pending_list = "Sequence[" in found[1]
+        nested = re.findall(r"outputs\.(\w+)", found[1])
+        current = getattr(importlib.import_module(f"{fqn}.outputs"), nested[0]) if nested else None
+    printed = preflight("messages").argument([s for s in steps if isinstance(s, str)])
+    return None if printed == ".".join(snake) else f"{path}: messages print {printed}, the SDK argument is {'.'.join(snake)}"
+
+
+def _resolve(schema: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = schema
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def cfn_path_problem(cfn_type: str, path: str) -> Optional[str]:
+    """Why a path is not a property of the CloudFormation type in cfn-lint's schema (None when it is)."""
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", cfn_type).schema
+    node = _resolve(schema, schema)
+    for step in preflight("template").parse_path(path):
+        if step is None or isinstance(step, int):
+            node = _resolve(schema, node.get("items"))
+            if node is None:
+                return f"{path}: {step} indexes something that is not a list"
+            continue
+        candidates = [node, *(_resolve(schema, s) for key in ("oneOf", "anyOf", "allOf") for s in node.get(key, []))]
+        match = next((c["properties"][step] for c in candidates if step in (c.get("properties") or {})), None)
+        if match is None:
+            return f"{path}: {cfn_type} has no {step}"
+        node = _resolve(schema, match)
+    return None
+
+
+@pytest.mark.parametrize("token", sorted(MAPPINGS))
+def test_mapped_paths_exist_on_both_sides(token: str) -> None:
+    mapping = MAPPINGS[token]
+    problems = [pulumi_path_problem(token, p) for p in [*mapping.properties, *mapping.computed_twins.values()]]
+    problems += [cfn_path_problem(mapping.cfn_type, c) for c in mapping.properties.values()]
+    assert [p for p in problems if p] == []
+
+
+def test_the_path_checks_refuse_what_does_not_exist() -> None:
+    """The two checks above can fail."""
+    assert "no intervall" in pulumi_path_problem("aws:lb/targetGroup:TargetGroup", "healthCheck.intervall")
+    assert "without []" in pulumi_path_problem("aws:ec2/securityGroup:SecurityGroup", "ingress.fromPort")
+    assert "has no FromPortt" in cfn_path_problem("AWS::EC2::SecurityGroup", "SecurityGroupIngress[].FromPortt")
+
+
+TRIGGERS = {
+    "E3030": ("AWS::Logs::LogGroup", {"RetentionInDays": 45}),
+    "E3031": ("AWS::EC2::SecurityGroup", {"GroupDescription": "it's"}),
+    "E3032": ("AWS::Lambda::Function", {"Architectures": ["arm64", "x86_64"]}),
+    "E3033": ("AWS::IAM::Role", {"RoleName": "r" * 70}),
+    "E3034": ("AWS::KMS::Key", {"PendingWindowInDays": 3}),
+    "E3037": ("AWS::RDS::DBCluster", {"EnableCloudwatchLogsExports": ["audit", "audit"]}),
+    "E1153": ("AWS::EC2::SecurityGroup", {"GroupName": "web's"}),
+    "E1155": ("AWS::Logs::LogGroup", {"LogGroupName": "bad name!"}),
+    "E1161": ("AWS::S3::Bucket", {"BucketName": "Bad_Bucket"}),
+    "E1164": ("AWS::KMS::Alias", {"AliasName": "my-key"}),
+    "E2531": ("AWS::Lambda::Function", {"Runtime": "python3.7"}),
+    "E3025": ("AWS::RDS::DBInstance", {"DBInstanceClass": "db.t4g.huge", "Engine": "mysql"}),
+    "E3027": ("AWS::Events::Rule", {"ScheduleExpression": "rate(1 minutes)"}),
+    "E3047": ("AWS::ECS::TaskDefinition", {"RequiresCompatibilities": ["FARGATE"], "Cpu": "256", "Memory": "8192"}),
+    "E3062": ("AWS::RDS::DBInstance", {"DBInstanceClass": "db.t2.micro", "Engine": "mysql", "EngineVersion": "8.4"}),
+    "E3501": ("AWS::SQS::Queue", {"FifoQueue": True, "QueueName": "jobs"}),
+    "E3504": (
+        "AWS::Backup::BackupPlan",
+        {"BackupPlan": {"BackupPlanRule": [{"Lifecycle": {"MoveToColdStorageAfterDays": 30, "DeleteAfterDays": 60}}]}},
+    ),
+    "E3615": ("AWS::CloudWatch::Alarm", {"Period": 45}),
+    "E3628": ("AWS::EC2::Instance", {"InstanceType": "m3.medium"}),
+    "E3647": ("AWS::ElastiCache::CacheCluster", {"CacheNodeType": "cache.t9.micro"}),
+    "E3663": ("AWS::Lambda::Function", {"Environment": {"Variables": {"AWS_REGION": "x"}}}),
+    "E3671": ("AWS::EC2::LaunchTemplate", {"LaunchTemplateData": {"BlockDeviceMappings": [{"Ebs": {"VolumeType": "gp3", "Iops": 50}}]}}),
+    "E3690": ("AWS::RDS::DBCluster", {"Engine": "aurora-mysql", "EngineVersion": "1.2.3"}),
+    "E3691": ("AWS::RDS::DBInstance", {"Engine": "mysql", "EngineVersion": "5.1"}),
+    "E3694": ("AWS::RDS::DBCluster", {"Engine": "mysql", "DBClusterInstanceClass": "db.t9.micro"}),
+    "E3695": ("AWS::ElastiCache::CacheCluster", {"Engine": "redis", "EngineVersion": "1.0"}),
+    "E3697": ("AWS::Lambda::Function", {"Environment": {"Variables": {"BIG": "x" * 5000}}}),
+    "E3706": ("AWS::AutoScaling::AutoScalingGroup", {"MinSize": 3, "MaxSize": 2}),
+}
+"""One value per reported rule that the rule refuses (eu-west-3, where m3 instances were never offered)."""
+
+
+def test_every_reported_rule_fires_through_the_rules_the_pack_loads() -> None:
+    lint = preflight("lint")
+    assert set(TRIGGERS) == set(lint.VALUE_RULES)
+    template = {"Resources": {f"R{rule}": {"Type": cfn_type, "Properties": props} for rule, (cfn_type, props) in TRIGGERS.items()}}
+    fired = {(f.path[1], f.rule) for f in lint.lint(template, "eu-west-3")}
+    assert sorted(rule for rule in TRIGGERS if (f"R{rule}", rule) not in fired) == []
+
+
+def test_a_region_cfn_lint_does_not_know_skips_only_the_regional_rules() -> None:
+    lint = preflight("lint")
+    template = {"Resources": {r: {"Type": TRIGGERS[r][0], "Properties": TRIGGERS[r][1]} for r in ("E3628", "E3030")}}
+    assert {f.rule for f in lint.lint(template, "xx-nowhere-1")} == {"E3030"}
+    assert {f.rule for f in lint.lint(template, "eu-west-3", skip=["E3030"])} == {"E3628"}
