@@ -309,3 +309,10 @@ def test_values_land_at_their_cloudformation_paths() -> None:
         "Type": "AWS::EC2::SecurityGroup",
         "Properties": {"GroupDescription": "web", "SecurityGroupIngress": [{}, {"FromPort": 80, "ToPort": 80}]},
     }
+
+
+def test_resources_with_identical_values_are_linted_once_and_each_reported() -> None:
+    groups = [res(SG, f"sg{i}", {"description": "The fleet's group"}) for i in range(3)]
+    built = preflight("template").build_templates(policy_resources(stack_request(groups)), "us-east-1")
+    assert [len(t.resources) for t in built] == [1]
+    assert [name for name, _ in accepted(groups)] == ["sg0", "sg1", "sg2"]

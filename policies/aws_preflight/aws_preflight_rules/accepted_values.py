@@ -80,23 +80,20 @@ class _Judged:
 
 def judge(template: Template, findings: list[Finding]) -> list[_Judged]:
     """Findings on values the program wrote, one entry per value; findings about anything else are dropped."""
-    judged: dict[tuple[str, tuple[Any, ...]], _Judged] = {}
+    judged: dict[tuple[str, str, tuple[Any, ...]], _Judged] = {}
     for finding in findings:
         if len(finding.path) < 3 or finding.path[0] != "Resources" or finding.path[2] != "Properties":
             continue
         logical_id, cfn_path = str(finding.path[1]), tuple(finding.path[3:])
         if not cfn_path:
-            sources = template.sources.get(logical_id, {})
-            cfn_path = next((p for p in COMBINATION_RULES.get(finding.rule, ()) if p in sources), ())
-        located = template.source_of(logical_id, cfn_path) if cfn_path else None
-        if located is None:
-            continue
-        source, below = located
+            mapped = {path for sources in template.sources.get(logical_id, []) for path in sources}
+            cfn_path = next((p for p in COMBINATION_RULES.get(finding.rule, ()) if p in mapped), ())
         cfn_type = template.resources[logical_id]["Type"]
-        if exempt(finding.rule, cfn_type, cfn_path, _value_at(source.value, below), finding.message):
-            continue
-        entry = judged.setdefault((logical_id, cfn_path), _Judged(source, below, cfn_type, cfn_path))
-        entry.findings.append(finding)
+        for source, below in template.sources_of(logical_id, cfn_path) if cfn_path else []:
+            if exempt(finding.rule, cfn_type, cfn_path, _value_at(source.value, below), finding.message):
+                continue
+            entry = judged.setdefault((source.resource.urn, logical_id, cfn_path), _Judged(source, below, cfn_type, cfn_path))
+            entry.findings.append(finding)
     return list(judged.values())
 
 

@@ -3,14 +3,17 @@
 Each mapped property is read on its own: a value unknown during a preview (or absent) is left out and
 never hides the rest of the resource. Nothing is invented: no placeholder for a required property, no
 ID, so cfn-lint can only judge values the program wrote. One template per region, because cfn-lint's
-regional checks (instance types, instance classes) need to know where the resources go.
+regional checks (instance types, instance classes) need to know where the resources go. Resources whose
+values are identical share one CloudFormation resource: cfn-lint judges values, so it judges them once
+(some types cost it tens of milliseconds each).
 """
 
 import itertools
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Iterator, Union
 
 from pulumi_policy.proxy import UnknownValueError
 
@@ -42,21 +45,22 @@ class Template:
 
     region: str
     resources: dict[str, Any] = field(default_factory=dict)
-    sources: dict[str, dict[Path, Source]] = field(default_factory=dict)
-    """Logical ID -> CloudFormation property path -> source."""
+    sources: dict[str, list[dict[Path, Source]]] = field(default_factory=dict)
+    """Logical ID -> for each stack resource with these values: CloudFormation property path -> source."""
 
     def body(self) -> dict[str, Any]:
         """The template as cfn-lint reads it."""
         return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": self.resources}
 
-    def source_of(self, logical_id: str, cfn_path: Path) -> Optional[tuple[Source, Path]]:
-        """The value a cfn-lint finding points at (or inside), and the rest of the path below it."""
-        sources = self.sources.get(logical_id, {})
-        for length in range(len(cfn_path), 0, -1):
-            found = sources.get(cfn_path[:length])
-            if found is not None:
-                return found, cfn_path[length:]
-        return None
+    def sources_of(self, logical_id: str, cfn_path: Path) -> list[tuple[Source, Path]]:
+        """The values a cfn-lint finding points at (or inside), one per stack resource, and the rest of the path below."""
+        found = []
+        for sources in self.sources.get(logical_id, []):
+            for length in range(len(cfn_path), 0, -1):
+                if cfn_path[:length] in sources:
+                    found.append((sources[cfn_path[:length]], cfn_path[length:]))
+                    break
+        return found
 
 
 def parse_path(path: str) -> tuple[Step, ...]:
@@ -145,6 +149,7 @@ def _values(resource: Any, mapping: TypeMapping) -> Iterator[tuple[Path, Path, A
 def build_templates(resources: list[Any], default_region: str) -> list[Template]:
     """One template per region holding every mapped, known value of the stack."""
     templates: dict[str, Template] = {}
+    seen: dict[tuple[str, str], str] = {}
     for index, resource in enumerate(resources):
         mapping = mapping_for(resource.resource_type)
         if mapping is None or not mapping.cfn_type:
@@ -157,12 +162,13 @@ def build_templates(resources: list[Any], default_region: str) -> list[Template]
             continue
         region = region_of(resource, default_region)
         template = templates.setdefault(region, Template(region))
-        logical_id = f"R{index}"
         properties: dict[str, Any] = {}
         sources: dict[Path, Source] = {}
         for pulumi_path, cfn_path, value, sensitive in values:
             _put(properties, cfn_path, value)
             sources[cfn_path] = Source(resource, pulumi_path, value, sensitive)
+        key = (region, json.dumps([mapping.cfn_type, properties], sort_keys=True, default=str))
+        logical_id = seen.setdefault(key, f"R{index}")
         template.resources[logical_id] = {"Type": mapping.cfn_type, "Properties": properties}
-        template.sources[logical_id] = sources
+        template.sources.setdefault(logical_id, []).append(sources)
     return list(templates.values())
