@@ -39,8 +39,8 @@ class Limit:
     """The limit in a few words, as messages and the docs state it."""
     source: str
     """The AWS documentation page that states it."""
-    check: Callable[[str, Any], Problems]
-    """(Pulumi type token, properties) -> problems; the stack rows take (StackIndex, config) instead."""
+    check: Callable[[Any, Any], Iterator[Any]]
+    """Resource rows: (Pulumi type token, properties) -> problems. Stack rows: (StackIndex, config) -> (resource, problem)."""
 
 
 def _text(props: Any, *path: Any) -> Any:

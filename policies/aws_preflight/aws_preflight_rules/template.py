@@ -97,7 +97,7 @@ def known_values(value: Any, steps: tuple[Step, ...], prefix: Path = ()) -> Iter
 
 
 def _plain_known(value: Any) -> Any:
-    """A plain copy without the unknown parts (None when nothing known is left); integral floats become ints."""
+    """A plain copy without a map's unknown entries (None for an unknown value or a list with one); integral floats become ints."""
     if isinstance(value, Mapping):
         result = {}
         for key in value:
@@ -106,7 +106,9 @@ def _plain_known(value: Any) -> Any:
                 result[key] = item
         return result
     if is_list(value):
-        return [item for item in (_plain_known(known(value, i)) for i in range(len(value))) if item is not None]
+        # A list missing an element would be judged on the wrong length: all of it or nothing.
+        elements = [_plain_known(known(value, i)) for i in range(len(value))]
+        return None if any(item is None for item in elements) else elements
     if value is UNKNOWN:
         return None
     if isinstance(value, float) and value.is_integer():
