@@ -92,7 +92,7 @@ EXPECTED = {
     "bucket-reserved-tag": ("tags", "tags"),
     "bucket-bad-name": ("bucket", "E1161"),
     "jobs-queue": ("name", "E3501"),
-    "alerts-topic": ("name", "queue-and-topic-names"),
+    "alerts-topic": ("name", "sns-topic-name"),
     "kms-short-window": ("deletion_window_in_days", "E3034"),
     "tg-long-name": ("name", "load-balancer-name"),
     "schedule-bad-expression": ("schedule_expression", "E3027"),
@@ -316,3 +316,16 @@ def test_resources_with_identical_values_are_linted_once_and_each_reported() -> 
     built = preflight("template").build_templates(policy_resources(stack_request(groups)), "us-east-1")
     assert [len(t.resources) for t in built] == [1]
     assert [name for name, _ in accepted(groups)] == ["sg0", "sg1", "sg2"]
+
+
+def test_the_docs_list_every_rule_limit_and_exemption_as_the_code_has_them() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "policies.md").read_text()
+    section = docs.split("## The AWS preflight", 1)[1].split("\n## ", 1)[0]
+    limits, exemptions, lint = preflight("limits"), preflight("exemptions"), preflight("lint")
+    for kind, rows in (("resource", limits.RESOURCE_LIMITS), ("stack", limits.STACK_LIMITS)):
+        for row in rows:
+            assert f"| `{row.id}` | {kind} | {row.rule} | {row.source} |" in section, row.id
+    for exemption in exemptions.EXEMPTIONS:
+        assert f"| {exemption.rule} | `{exemption.cfn_type}` {exemption.cfn_property} | {exemption.reason} | {exemption.source} |" in section
+    listed = {rule for line in section.splitlines() if line.startswith("| E") for rule in line.split(" | ")[0].strip("| ").split(", ")}
+    assert listed >= set(lint.VALUE_RULES), sorted(set(lint.VALUE_RULES) - listed)

@@ -260,21 +260,22 @@ _SNS_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _SQS_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
 
 
-def _check_queue_and_topic_names(resource_type: str, props: Any) -> Problems:
-    if resource_type == "aws:sns/topic:Topic":
-        name, fifo = _text(props, "name"), known(props, "fifoTopic") is True
-        if name is not None:
-            base = name[: -len(".fifo")] if fifo and name.endswith(".fifo") else name
-            if fifo and not name.endswith(".fifo"):
-                yield f"name = {show(name)}: a FIFO topic's name ends in .fifo"
-            elif not _SNS_NAME.fullmatch(base) or len(name) > 256:
-                yield f"name = {show(name)}: 1-256 letters, digits, hyphens and underscores"
-    elif resource_type == "aws:sqs/queue:Queue":
-        name = _text(props, "name")
-        if name is not None:
-            base = name[: -len(".fifo")] if name.endswith(".fifo") else name
-            if not _SQS_NAME.fullmatch(base) or len(name) > 80:
-                yield f"name = {show(name)}: up to 80 letters, digits, hyphens and underscores (.fifo included)"
+def _check_topic_name(resource_type: str, props: Any) -> Problems:
+    if resource_type != "aws:sns/topic:Topic":
+        return
+    name, fifo = _text(props, "name"), known(props, "fifoTopic") is True
+    if name is None:
+        return
+    if fifo and not name.endswith(".fifo"):
+        yield f"name = {show(name)}: a FIFO topic's name ends in .fifo"
+    elif not _SNS_NAME.fullmatch(name.removesuffix(".fifo") if fifo else name) or len(name) > 256:
+        yield f"name = {show(name)}: 1-256 letters, digits, hyphens and underscores"
+
+
+def _check_queue_name(resource_type: str, props: Any) -> Problems:
+    name = _text(props, "name") if resource_type == "aws:sqs/queue:Queue" else None
+    if name is not None and (not _SQS_NAME.fullmatch(name.removesuffix(".fifo")) or len(name) > 80):
+        yield f"name = {show(name)}: up to 80 letters, digits, hyphens and underscores (.fifo included)"
 
 
 CLOUDFRONT_COMMENT = 128
@@ -338,10 +339,16 @@ RESOURCE_LIMITS: tuple[Limit, ...] = (
         _check_rds_names,
     ),
     Limit(
-        "queue-and-topic-names",
-        "SNS topic names 1-256 and SQS queue names 1-80 letters, digits, - and _; FIFO topics end in .fifo",
+        "sns-topic-name",
+        "SNS topic names: 1-256 letters, digits, hyphens and underscores; a FIFO topic's ends in .fifo",
         "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
-        _check_queue_and_topic_names,
+        _check_topic_name,
+    ),
+    Limit(
+        "sqs-queue-name",
+        "SQS queue names: up to 80 letters, digits, hyphens and underscores, .fifo included",
+        "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
+        _check_queue_name,
     ),
     Limit(
         "cloudfront-comment",
