@@ -5,6 +5,7 @@ string, secrets keep their signature) and pulumi-policy's own deserializer, then
 Stack resources are built by the servicer's AnalyzeStack code path, with parents and property dependencies.
 """
 
+import importlib
 from typing import Any, Mapping, Optional, Sequence
 
 from google.protobuf import json_format
@@ -24,6 +25,12 @@ UNKNOWN = Unknown()
 def pack(folder: str) -> LoadedPack:
     """A pack of this repository, loaded as the CLI loads it."""
     return load_pack(PACKS_DIR / folder)
+
+
+def pack_module(folder: str, module: str) -> Any:
+    """A module of a pack's rules package (`<folder>_rules`), imported as loading the pack imports it."""
+    pack(folder)
+    return importlib.import_module(f"{folder}_rules.{module}")
 
 
 def policy(name: str) -> Any:

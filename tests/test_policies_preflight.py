@@ -6,7 +6,6 @@ values, regions, exemptions and the limits table are checked on hand-built resou
 """
 
 import base64
-import importlib
 import io
 import json
 from contextlib import redirect_stdout
@@ -19,7 +18,7 @@ import pytest
 from policies.__main__ import main
 from policies.offline.analyze import analyze_request, analyzer_info, policy_resources, reconcile, run_pack, stack_request
 from tests.harness import run_stack
-from tests.policy_harness import UNKNOWN, check_resource, check_stack, engine_props, pack
+from tests.policy_harness import UNKNOWN, check_resource, check_stack, engine_props, pack, pack_module
 from tests.policy_harness import stack_resource as res
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "preflight_program"
@@ -51,9 +50,8 @@ LB, VERSIONING = "aws:lb/loadBalancer:LoadBalancer", "aws:s3/bucketVersioning:Bu
 
 
 def preflight(module: str) -> Any:
-    """A module of the pack's rules package, imported the way the CLI loads the pack."""
-    pack("aws_preflight")
-    return importlib.import_module(f"aws_preflight_rules.{module}")
+    """A module of the preflight pack's rules package."""
+    return pack_module("aws_preflight", module)
 
 
 def run_fixture(stack: str) -> tuple[int, dict[str, Any]]:
@@ -326,6 +324,8 @@ def test_the_docs_list_every_rule_limit_and_exemption_as_the_code_has_them() -> 
         for row in rows:
             assert f"| `{row.id}` | {kind} | {row.rule} | {row.source} |" in section, row.id
     for exemption in exemptions.EXEMPTIONS:
-        assert f"| {exemption.rule} | `{exemption.cfn_type}` {exemption.cfn_property} | {exemption.reason} | {exemption.source} |" in section
+        assert (
+            f"| {exemption.rule} | `{exemption.cfn_type}` {exemption.cfn_property} | {exemption.reason} | {exemption.source} |" in section
+        )
     listed = {rule for line in section.splitlines() if line.startswith("| E") for rule in line.split(" | ")[0].strip("| ").split(", ")}
     assert listed >= set(lint.VALUE_RULES), sorted(set(lint.VALUE_RULES) - listed)

@@ -19,15 +19,14 @@ import pulumi_aws
 import pytest
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
-from tests.policy_harness import pack
+from tests.policy_harness import pack_module
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def preflight(module: str) -> Any:
-    """A module of the pack's rules package, imported the way the CLI loads the pack."""
-    pack("aws_preflight")
-    return importlib.import_module(f"aws_preflight_rules.{module}")
+    """A module of the preflight pack's rules package."""
+    return pack_module("aws_preflight", module)
 
 
 MAPPINGS = preflight("mapping").MAPPINGS
