@@ -3,25 +3,25 @@
 Every resource type our components create has an entry; every mapped Pulumi path exists on the resource
 (outputs, which stack policies read) and prints as the SDK's snake_case argument; every CloudFormation
 path exists in cfn-lint's schema of its type; every rule the pack reports fires through the rule subset
-the pack loads.
+the pack loads. pulumi-aws is read from its generated sources, not imported: importing a service's
+classes costs up to a second each, reading them a few milliseconds.
 """
 
 import ast
 import functools
-import importlib
+import importlib.util
 import json
 import re
 from pathlib import Path
 from typing import Any, Optional
 
-import pulumi
-import pulumi_aws
 import pytest
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from tests.policy_harness import pack_module
 
 REPO = Path(__file__).resolve().parent.parent
+PULUMI_AWS = Path(importlib.util.find_spec("pulumi_aws").origin).parent
 
 
 def preflight(module: str) -> Any:
@@ -32,18 +32,30 @@ def preflight(module: str) -> Any:
 MAPPINGS = preflight("mapping").MAPPINGS
 
 
+@functools.cache
+def registry() -> dict[str, tuple[str, str, str]]:
+    """pulumi-aws's own table of its resources: type token -> (Python package, source module, class)."""
+    text = (PULUMI_AWS / "__init__.py").read_text()
+    modules = json.loads(text.split('resource_modules="""', 1)[1].split('"""', 1)[0])
+    table = {}
+    for entry in modules:
+        module = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", entry["mod"].split("/")[1]).lower()
+        for token, name in entry["classes"].items():
+            table[token] = (entry["fqn"].split(".")[1], module, name)
+    return table
+
+
 def created_types() -> set[str]:
     """Type tokens of every `aws.<module>.<Class>(...)` call in components/ and the program."""
+    tokens = {(package, name): token for token, (package, _, name) in registry().items()}
     found = set()
     for path in [*sorted((REPO / "components").rglob("*.py")), REPO / "__main__.py"]:
         for node in ast.walk(ast.parse(path.read_text())):
             func = node.func if isinstance(node, ast.Call) else None
             if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name)):
                 continue
-            if func.value.value.id == "aws" and func.attr[:1].isupper():
-                resource = getattr(getattr(pulumi_aws, func.value.attr), func.attr)
-                if isinstance(resource, type) and issubclass(resource, pulumi.CustomResource):
-                    found.add(pulumi.get_type_token(resource))
+            if func.value.value.id == "aws" and (func.value.attr, func.attr) in tokens:
+                found.add(tokens[(func.value.attr, func.attr)])
     return found
 
 
@@ -59,29 +71,24 @@ def test_entries_without_a_cloudformation_type_say_why() -> None:
         assert mapping.cfn_type or not mapping.properties, token
 
 
+_GETTER = re.compile(r'@pulumi\.getter(?:\(name="(\w+)"\))?\s+def (\w+)\(self\) -> ([^\n]+):\n')
+
+
 @functools.cache
-def _registry() -> dict[str, tuple[str, str]]:
-    """pulumi-aws's own table: type token -> (Python module, class)."""
-    text = Path(pulumi_aws.__file__).read_text()
-    modules = json.loads(text.split('resource_modules="""', 1)[1].split('"""', 1)[0])
-    return {token: (entry["fqn"], name) for entry in modules for token, name in entry["classes"].items()}
-
-
-def _property(cls: type, camel: str) -> Optional[tuple[str, str]]:
-    """(snake name, return annotation) of the output property spelled `camel` on the engine's side."""
-    for klass in cls.__mro__:
-        for attr, value in vars(klass).items():
-            if isinstance(value, property) and getattr(value.fget, "_pulumi_name", None) == camel:
-                return attr, str(value.fget.__annotations__.get("return"))
-    return None
+def output_classes(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    """Class -> camelCase property -> (snake_case name, return annotation), read from a generated module."""
+    parts = re.split(r"^class (\w+)\(", path.read_text(), flags=re.M)
+    return {
+        parts[i]: {camel or snake: (snake, annotation) for camel, snake, annotation in _GETTER.findall(parts[i + 1])}
+        for i in range(1, len(parts), 2)
+    }
 
 
 def pulumi_path_problem(token: str, path: str) -> Optional[str]:
     """Why a camelCase path is not a property of the resource's outputs (None when it is), checking the snake_case names."""
     steps = preflight("template").parse_path(path)
-    fqn, name = _registry()[token]
-    module = importlib.import_module(fqn)
-    current: Optional[type] = getattr(module, name)
+    package, module, name = registry()[token]
+    properties: Optional[dict[str, tuple[str, str]]] = output_classes(PULUMI_AWS / package / f"{module}.py")[name]
     pending_list, snake = False, []
     for step in steps:
         if step is None or isinstance(step, int):
@@ -91,13 +98,13 @@ def pulumi_path_problem(token: str, path: str) -> Optional[str]:
             continue
         if pending_list:
             return f"{path}: {step} follows a list without []"
-        found = _property(current, step) if current else None
-        if found is None:
-            return f"{path}: no {step} on {getattr(current, '__name__', None)}"
-        snake.append(found[0])
-        pending_list = "Sequence[" in found[1]
-        nested = re.findall(r"outputs\.(\w+)", found[1])
-        current = getattr(importlib.import_module(f"{fqn}.outputs"), nested[0]) if nested else None
+        if properties is None or step not in properties:
+            return f"{path}: no {step} there"
+        name_, annotation = properties[step]
+        snake.append(name_)
+        pending_list = "Sequence[" in annotation
+        nested = re.findall(r"'outputs\.(\w+)'", annotation)
+        properties = output_classes(PULUMI_AWS / package / "outputs.py")[nested[0]] if nested else None
     printed = preflight("messages").argument([s for s in steps if isinstance(s, str)])
     return None if printed == ".".join(snake) else f"{path}: messages print {printed}, the SDK argument is {'.'.join(snake)}"
 
@@ -140,6 +147,7 @@ def test_mapped_paths_exist_on_both_sides(token: str) -> None:
 def test_the_path_checks_refuse_what_does_not_exist() -> None:
     """The two checks above can fail."""
     assert "no intervall" in pulumi_path_problem("aws:lb/targetGroup:TargetGroup", "healthCheck.intervall")
+    assert "no fifoQueues" in pulumi_path_problem("aws:sqs/queue:Queue", "fifoQueues")
     assert "without []" in pulumi_path_problem("aws:ec2/securityGroup:SecurityGroup", "ingress.fromPort")
     assert "has no FromPortt" in cfn_path_problem("AWS::EC2::SecurityGroup", "SecurityGroupIngress[].FromPortt")
 
