@@ -123,6 +123,8 @@ def lint(template: dict[str, Any], region: str, skip: Iterable[str] = ()) -> lis
         ignored |= REGIONAL_RULES
         region = "us-east-1"
     config = ConfigMixIn(regions=[region])
+    # A .cfnlintrc in the home or working folder must not switch a mandatory pack's checks off.
+    config.file_args = {}
     findings = []
     for match in run_template_by_data(template, config, rules()):
         rule_id = match.rule.id
