@@ -201,3 +201,10 @@ def test_a_region_cfn_lint_does_not_know_skips_only_the_regional_rules() -> None
     template = {"Resources": {r: {"Type": TRIGGERS[r][0], "Properties": TRIGGERS[r][1]} for r in ("E3628", "E3030")}}
     assert {f.rule for f in lint.lint(template, "xx-nowhere-1")} == {"E3030"}
     assert {f.rule for f in lint.lint(template, "eu-west-3", skip=["E3030"])} == {"E3628"}
+
+
+def test_a_cfnlintrc_cannot_switch_the_checks_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".cfnlintrc").write_text("ignore_checks:\n  - E3030\n")
+    monkeypatch.chdir(tmp_path)
+    template = {"Resources": {"Logs": {"Type": TRIGGERS["E3030"][0], "Properties": TRIGGERS["E3030"][1]}}}
+    assert [f.rule for f in preflight("lint").lint(template, "us-east-1")] == ["E3030"]
