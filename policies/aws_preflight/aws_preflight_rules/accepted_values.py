@@ -116,7 +116,7 @@ POLICIES = [
             properties={
                 "region": {
                     "type": "string",
-                    "pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]+$",
+                    "pattern": "^[a-z]{2,4}(-[a-z]+)+-[0-9]+$",
                     "default": DEFAULTS["region"],
                     "description": "Region assumed for a resource when neither it, its provider nor its ARN names one.",
                 },

@@ -5,7 +5,7 @@ from typing import Any
 
 from ._props import known
 
-_ARN_REGION = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d+):")
+_ARN_REGION = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2,4}(?:-[a-z]+)+-\d+):")
 
 
 def region_of(resource: Any, default: str) -> str:
