@@ -216,6 +216,7 @@ MAPPINGS: dict[str, TypeMapping] = {
             "tagSpecifications[].resourceType": "LaunchTemplateData.TagSpecifications[].ResourceType",
         },
     ),
+    "aws:ec2/keyPair:KeyPair": unchecked("a name and a public key, which CloudFormation does not constrain"),
     "aws:ebs/volume:Volume": TypeMapping(
         "AWS::EC2::Volume", {"type": "VolumeType", "size": "Size", "iops": "Iops", "throughput": "Throughput"}
     ),
@@ -282,6 +283,19 @@ MAPPINGS: dict[str, TypeMapping] = {
             "environment.variables": "Environment.Variables",
         },
         sensitive=frozenset({"environment.variables"}),
+    ),
+    "aws:lambda/alias:Alias": TypeMapping(
+        "AWS::Lambda::Alias", {"name": "Name", "description": "Description", "functionVersion": "FunctionVersion"}
+    ),
+    "aws:lambda/functionUrl:FunctionUrl": TypeMapping(
+        "AWS::Lambda::Url",
+        {
+            "authorizationType": "AuthType",
+            "invokeMode": "InvokeMode",
+            "qualifier": "Qualifier",
+            "cors.allowMethods": "Cors.AllowMethods",
+            "cors.maxAge": "Cors.MaxAge",
+        },
     ),
     "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": TypeMapping(
         "AWS::Lambda::EventInvokeConfig",
@@ -555,6 +569,21 @@ MAPPINGS: dict[str, TypeMapping] = {
             ),
         },
     ),
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": TypeMapping(
+        "AWS::S3::Bucket",
+        {
+            "corsRules[].id": "CorsConfiguration.CorsRules[].Id",
+            "corsRules[].allowedMethods": "CorsConfiguration.CorsRules[].AllowedMethods",
+            "corsRules[].maxAgeSeconds": "CorsConfiguration.CorsRules[].MaxAge",
+        },
+    ),
+    "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration": TypeMapping(
+        "AWS::S3::Bucket", {"status": "AccelerateConfiguration.AccelerationStatus"}
+    ),
+    "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration": TypeMapping(
+        "AWS::S3::Bucket", {"redirectAllRequestsTo.protocol": "WebsiteConfiguration.RedirectAllRequestsTo.Protocol"}
+    ),
+    "aws:s3/bucketLogging:BucketLogging": unchecked("only the target bucket and a key prefix"),
     "aws:s3/bucketPolicy:BucketPolicy": unchecked("a policy document; its size is in the limits table"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": unchecked("only booleans and the bucket's name"),
     "aws:backup/vault:Vault": TypeMapping("AWS::Backup::BackupVault", {"name": "BackupVaultName"}),
@@ -600,6 +629,10 @@ MAPPINGS: dict[str, TypeMapping] = {
     ),
     "aws:iam/rolePolicy:RolePolicy": TypeMapping("AWS::IAM::RolePolicy", {"name": "PolicyName"}),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": unchecked("only references"),
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": unchecked("only references"),
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": unchecked("only references"),
+    "aws:iam/policyAttachment:PolicyAttachment": unchecked("only references"),
+    "aws:iam/accessKey:AccessKey": unchecked("a reference and a secret, never repeated in a report"),
     "aws:iam/instanceProfile:InstanceProfile": TypeMapping("AWS::IAM::InstanceProfile", {"name": "InstanceProfileName", "path": "Path"}),
     "aws:iam/policy:Policy": TypeMapping(
         "AWS::IAM::ManagedPolicy", {"name": "ManagedPolicyName", "path": "Path", "description": "Description"}
