@@ -128,6 +128,12 @@ def test_messages_show_short_values_and_never_a_possible_secret(invalid: tuple[i
     assert "not one of the" in found["old-generation"][0] and "in eu-west-3" in found["old-generation"][0]
 
 
+def test_the_docs_show_a_message_exactly_as_the_pack_writes_it(invalid: tuple[int, dict[str, Any]]) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "policies.md").read_text()
+    example = " ".join(docs.split("```\nsg-apostrophe (aws:ec2/securityGroup:SecurityGroup): ", 1)[1].split("```", 1)[0].split())
+    assert example == " ".join(preflight_findings(invalid[1])["sg-apostrophe"][0].split("\n", 1)[1].split())
+
+
 def test_the_same_program_with_accepted_values_passes() -> None:
     code, report = run_fixture("valid")
     assert preflight_findings(report) == {} and code == 0
