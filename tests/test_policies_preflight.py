@@ -192,12 +192,19 @@ def test_the_region_comes_from_the_resource_then_its_arn_then_the_config(outputs
     assert bool(found) == refused
 
 
+def test_a_resource_naming_no_region_goes_where_the_stack_goes() -> None:
+    """A launch template's ARN may be unknown (a preview) while the stack's other resources name eu-west-3."""
+    template = res(LT, "lt", {"instanceType": "m3.medium", "arn": UNKNOWN})
+    logs = res(LOGS, "logs", {"arn": "arn:aws:logs:eu-west-3:123456789012:log-group:x", "retentionInDays": 30.0})
+    assert [name for name, _ in accepted([template, logs])] == ["lt"]
+
+
 def test_the_region_of_the_provider_is_used_when_the_resource_has_none() -> None:
-    region_of = preflight("region").region_of
+    stated_region = preflight("region").stated_region
     provider = SimpleNamespace(props=engine_props({"region": "eu-west-3"}))
-    assert region_of(SimpleNamespace(props=engine_props({}), provider=provider), "us-east-1") == "eu-west-3"
-    assert region_of(SimpleNamespace(props=engine_props({"region": "ap-south-1"}), provider=provider), "us-east-1") == "ap-south-1"
-    assert region_of(SimpleNamespace(props=engine_props({"region": UNKNOWN}), provider=None), "us-east-1") == "us-east-1"
+    assert stated_region(SimpleNamespace(props=engine_props({}), provider=provider)) == "eu-west-3"
+    assert stated_region(SimpleNamespace(props=engine_props({"region": "ap-south-1"}), provider=provider)) == "ap-south-1"
+    assert stated_region(SimpleNamespace(props=engine_props({"region": UNKNOWN}), provider=None)) is None
 
 
 def test_rules_can_be_skipped_per_stack() -> None:

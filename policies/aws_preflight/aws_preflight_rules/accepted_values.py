@@ -118,7 +118,7 @@ POLICIES = [
                     "type": "string",
                     "pattern": "^[a-z]{2,4}(-[a-z]+)+-[0-9]+$",
                     "default": DEFAULTS["region"],
-                    "description": "Region assumed for a resource when neither it, its provider nor its ARN names one.",
+                    "description": "Region assumed when no resource of the stack names one (by itself, its provider or its ARN).",
                 },
                 "skipRules": {
                     "type": "array",

@@ -19,7 +19,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from ._props import UNKNOWN, is_list, known
 from .mapping import TypeMapping, mapping_for
-from .region import region_of
+from .region import stack_region, stated_region
 
 Step = Union[str, int, None]
 """A path step: a key, a fixed list index, or None for every element of a list."""
@@ -150,6 +150,7 @@ def _values(resource: Any, mapping: TypeMapping) -> Iterator[tuple[Path, Path, A
 
 def build_templates(resources: list[Any], default_region: str) -> list[Template]:
     """One template per region holding every mapped, known value of the stack."""
+    fallback = stack_region(resources, default_region)
     templates: dict[str, Template] = {}
     seen: dict[tuple[str, str], str] = {}
     for index, resource in enumerate(resources):
@@ -162,7 +163,7 @@ def build_templates(resources: list[Any], default_region: str) -> list[Template]
             continue  # a proxy raised where `known` could not shield it: skip this resource's values only
         if not values:
             continue
-        region = region_of(resource, default_region)
+        region = stated_region(resource) or fallback
         template = templates.setdefault(region, Template(region))
         properties: dict[str, Any] = {}
         sources: dict[Path, Source] = {}
