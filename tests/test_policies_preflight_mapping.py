@@ -208,3 +208,10 @@ def test_a_cfnlintrc_cannot_switch_the_checks_off(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     template = {"Resources": {"Logs": {"Type": TRIGGERS["E3030"][0], "Properties": TRIGGERS["E3030"][1]}}}
     assert [f.rule for f in preflight("lint").lint(template, "us-east-1")] == ["E3030"]
+
+
+def test_when_a_cfn_lint_release_moves_a_rule_its_full_loader_serves_the_same_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint = preflight("lint")
+    monkeypatch.setattr(lint, "_rule_classes", lambda wanted: {})
+    fallback = lint.rules.__wrapped__()
+    assert set(fallback.keys()) == set(lint.rules().keys())

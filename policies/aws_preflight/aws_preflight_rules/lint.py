@@ -57,7 +57,6 @@ class Finding:
     """One cfn-lint finding on a value of a template."""
 
     rule: str
-    description: str
     path: tuple[Any, ...]
     message: str
 
@@ -129,5 +128,5 @@ def lint(template: dict[str, Any], region: str, skip: Iterable[str] = ()) -> lis
     for match in run_template_by_data(template, config, rules()):
         rule_id = match.rule.id
         if rule_id in VALUE_RULES and rule_id not in ignored:
-            findings.append(Finding(rule_id, match.rule.shortdesc, tuple(match.path or ()), match.message))
+            findings.append(Finding(rule_id, tuple(match.path or ()), match.message))
     return findings
