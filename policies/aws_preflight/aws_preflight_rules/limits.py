@@ -1,29 +1,20 @@
-"""What AWS enforces but cfn-lint does not know: one table of documented limits, each row with its source.
+"""What AWS enforces but cfn-lint does not know: the table of documented limits on one resource, each row with its source.
 
-Rows on one resource run as a resource policy (it sees the inputs, before anything is created); rows that
-count across resources (a role's inline policies, a group's schedules or rules) run as a stack policy.
-Values unknown during a preview are skipped. A row never repeats a secret: user data and policy
-documents are measured, not shown.
+These rows run as a resource policy: it sees the inputs, before anything is created. Counts across
+resources are in stack_limits.py. Values unknown during a preview are skipped. A row never repeats a
+secret: user data and policy documents are measured, not shown.
 """
 
 import base64
 import binascii
 import re
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from pulumi_policy import (
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy
 
-from ._props import UNKNOWN, StackIndex, is_list, known, number, policy_config
+from ._props import is_list, known, policy_config
 from .messages import show, snake
 
 Problems = Iterator[str]
@@ -43,7 +34,7 @@ class Limit:
     """Resource rows: (Pulumi type token, properties) -> problems. Stack rows: (StackIndex, config) -> (resource, problem)."""
 
 
-def _text(props: Any, *path: Any) -> Any:
+def known_text(props: Any, *path: Any) -> Any:
     """A known string property, else None."""
     value = known(props, *path)
     return value if isinstance(value, str) else None
@@ -96,7 +87,7 @@ _ELB_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?")
 def _check_load_balancer_name(resource_type: str, props: Any) -> Problems:
     if resource_type not in LOAD_BALANCERS + TARGET_GROUPS:
         return
-    name = _text(props, "name")
+    name = known_text(props, "name")
     if name is None:
         return
     if not _ELB_NAME.fullmatch(name):
@@ -115,8 +106,8 @@ _RAW_USER_DATA = (
 
 def _user_data(resource_type: str, props: Any) -> Iterator[tuple[str, int]]:
     """(argument, size in bytes before base64) of the resource's user data."""
-    raw = _text(props, "userData")
-    encoded = _text(props, "userDataBase64")
+    raw = known_text(props, "userData")
+    encoded = known_text(props, "userDataBase64")
     if resource_type == "aws:ec2/launchTemplate:LaunchTemplate":
         raw, encoded = None, raw  # a launch template takes base64 in user_data
     if raw is not None and resource_type in _RAW_USER_DATA:
@@ -149,17 +140,17 @@ def iam_size(document: str) -> int:
     return len(re.sub(r"\s", "", document))
 
 
-def _role_inline_documents(props: Any) -> Iterator[str]:
+def role_inline_documents(props: Any) -> Iterator[str]:
     raw = known(props, "inlinePolicies")
     for index in range(len(raw)) if is_list(raw) else []:
-        document = _text(raw, index, "policy")
+        document = known_text(raw, index, "policy")
         if document:
             yield document
 
 
 def _check_iam_policy_size(resource_type: str, props: Any) -> Problems:
     if resource_type == "aws:iam/role:Role":
-        size = sum(iam_size(d) for d in _role_inline_documents(props))
+        size = sum(iam_size(d) for d in role_inline_documents(props))
         if size > ROLE_INLINE_CHARACTERS:
             yield (
                 f"inline_policies hold {size:,} characters (white space not counted); "
@@ -169,7 +160,7 @@ def _check_iam_policy_size(resource_type: str, props: Any) -> Problems:
     if resource_type not in IAM_DOCUMENT_LIMITS:
         return
     where, limit, what = IAM_DOCUMENT_LIMITS[resource_type]
-    document = _text(props, where)
+    document = known_text(props, where)
     if document is not None and iam_size(document) > limit:
         yield f"{where} has {iam_size(document):,} characters (white space not counted); {what} at most {limit:,}"
 
@@ -180,7 +171,7 @@ BUCKET_POLICY_BYTES = 20 * 1024
 def _check_bucket_policy_size(resource_type: str, props: Any) -> Problems:
     if resource_type != "aws:s3/bucketPolicy:BucketPolicy":
         return
-    document = _text(props, "policy")
+    document = known_text(props, "policy")
     if document is not None and len(document.encode("utf-8")) > BUCKET_POLICY_BYTES:
         yield f"policy is {len(document.encode('utf-8')):,} bytes; a bucket policy takes at most {BUCKET_POLICY_BYTES:,} (20 KB)"
 
@@ -199,13 +190,13 @@ _STANDALONE_RULES = (
 
 def _rule_descriptions(resource_type: str, props: Any) -> Iterator[tuple[str, str]]:
     if resource_type in _STANDALONE_RULES:
-        description = _text(props, "description")
+        description = known_text(props, "description")
         if description is not None:
             yield "description", description
     for direction in _RULE_DESCRIPTION_TYPES.get(resource_type, ()):
         rules = known(props, direction)
         for index in range(len(rules)) if is_list(rules) else []:
-            description = _text(rules, index, "description")
+            description = known_text(rules, index, "description")
             if description is not None:
                 yield f"{direction}[{index}].description", description
 
@@ -223,7 +214,7 @@ _SNAPSHOT_ID = re.compile(r"[A-Za-z](?:-?[A-Za-z0-9]){0,254}")
 def _check_final_snapshot(resource_type: str, props: Any) -> Problems:
     if resource_type not in _RDS_TYPES:
         return
-    identifier = _text(props, "finalSnapshotIdentifier")
+    identifier = known_text(props, "finalSnapshotIdentifier")
     if identifier is not None and not _SNAPSHOT_ID.fullmatch(identifier):
         yield (
             f"final_snapshot_identifier = {show(identifier)}: 1-255 letters, digits and hyphens, starting with a letter, "
@@ -232,7 +223,7 @@ def _check_final_snapshot(resource_type: str, props: Any) -> Problems:
 
 
 def _engine_family(props: Any) -> str:
-    engine = _text(props, "engine") or ""
+    engine = known_text(props, "engine") or ""
     if engine in ("mysql", "mariadb", "aurora-mysql", "aurora"):
         return "mysql"
     if engine in ("postgres", "aurora-postgresql"):
@@ -251,7 +242,7 @@ _RDS_NAME_LENGTHS = {"mysql": {"user": 16, "database": 64}, "postgres": {"user":
 def _check_rds_names(resource_type: str, props: Any) -> Problems:
     family = _engine_family(props)
     for key, kind in _RDS_NAME_ARGUMENTS.get(resource_type, ()) if family else ():
-        value, maximum = _text(props, key), _RDS_NAME_LENGTHS[family][kind]
+        value, maximum = known_text(props, key), _RDS_NAME_LENGTHS[family][kind]
         if value is not None and not re.fullmatch(rf"[A-Za-z][A-Za-z0-9_]{{0,{maximum - 1}}}", value):
             yield f"{snake(key)} = {show(value)}: for {family} 1-{maximum} letters, digits or underscores, starting with a letter"
 
@@ -263,7 +254,7 @@ _SQS_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
 def _check_topic_name(resource_type: str, props: Any) -> Problems:
     if resource_type != "aws:sns/topic:Topic":
         return
-    name, fifo = _text(props, "name"), known(props, "fifoTopic") is True
+    name, fifo = known_text(props, "name"), known(props, "fifoTopic") is True
     if name is None:
         return
     if fifo and not name.endswith(".fifo"):
@@ -273,7 +264,7 @@ def _check_topic_name(resource_type: str, props: Any) -> Problems:
 
 
 def _check_queue_name(resource_type: str, props: Any) -> Problems:
-    name = _text(props, "name") if resource_type == "aws:sqs/queue:Queue" else None
+    name = known_text(props, "name") if resource_type == "aws:sqs/queue:Queue" else None
     if name is not None and (not _SQS_NAME.fullmatch(name.removesuffix(".fifo")) or len(name) > 80):
         yield f"name = {show(name)}: up to 80 letters, digits, hyphens and underscores (.fifo included)"
 
@@ -284,7 +275,7 @@ CLOUDFRONT_COMMENT = 128
 def _check_cloudfront_comment(resource_type: str, props: Any) -> Problems:
     if resource_type != "aws:cloudfront/distribution:Distribution":
         return
-    comment = _text(props, "comment")
+    comment = known_text(props, "comment")
     if comment is not None and len(comment) > CLOUDFRONT_COMMENT:
         yield f"comment has {len(comment)} characters; CloudFront takes at most {CLOUDFRONT_COMMENT}"
 
@@ -360,7 +351,7 @@ RESOURCE_LIMITS: tuple[Limit, ...] = (
 """The per-resource rows, in the order messages report them."""
 
 
-def _report(limit: Limit, problem: str) -> str:
+def report_text(limit: Limit, problem: str) -> str:
     return f"{problem} [{limit.id}: {limit.source}]. Fix: change the value to fit: {limit.rule}."
 
 
@@ -369,117 +360,10 @@ def validate_documented_limits(args: ResourceValidationArgs, report: ReportViola
     for limit in RESOURCE_LIMITS:
         if limit.id not in skipped:
             for problem in limit.check(args.resource_type, args.props):
-                report(_report(limit, problem))
+                report(report_text(limit, problem))
 
 
-# Stack rows: counted across resources.
-
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-SCHEDULE = "aws:autoscaling/schedule:Schedule"
-SCHEDULES_PER_GROUP = 125
-SECURITY_GROUP_RULE_TYPES = {
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "ingress",
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "egress",
-}
-
-
-def _role_inline_totals(index: StackIndex, _config: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
-    for role in index.of_type("aws:iam/role:Role"):
-        sizes = [iam_size(d) for d in _role_inline_documents(role.props)]
-        for attached in index.referrers(role, (ROLE_POLICY,), "role"):
-            document = _text(attached.props, "policy")
-            sizes.append(iam_size(document) if document else 0)
-        if len(sizes) > 1 and sum(sizes) > ROLE_INLINE_CHARACTERS:
-            yield (
-                role,
-                (
-                    f"its {len(sizes)} inline policies (inline_policies and aws.iam.RolePolicy) hold {sum(sizes):,} characters "
-                    f"together (white space not counted); a role takes at most {ROLE_INLINE_CHARACTERS:,}"
-                ),
-            )
-
-
-def _schedules_per_group(index: StackIndex, _config: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
-    for group in index.of_type("aws:autoscaling/group:Group"):
-        count = len(index.referrers(group, (SCHEDULE,), "autoscalingGroupName"))
-        if count > SCHEDULES_PER_GROUP:
-            yield group, f"{count} aws.autoscaling.Schedule resources target it; an auto-scaling group takes at most {SCHEDULES_PER_GROUP}"
-
-
-def _sources(rule: Any) -> dict[str, int]:
-    """Rule entries per IP family (a lower bound: a referenced prefix list counts as one, AWS counts its size)."""
-    counts = {"IPv4": 0, "IPv6": 0}
-    for key, family in (("cidrBlocks", "IPv4"), ("ipv6CidrBlocks", "IPv6")):
-        blocks = known(rule, key)
-        counts[family] += len(blocks) if is_list(blocks) else 0
-    for key in ("cidrIpv4", "securityGroups", "self", "referencedSecurityGroupId", "prefixListId", "prefixListIds"):
-        value = known(rule, key)
-        if value is UNKNOWN or value in (None, False, ""):
-            continue
-        counts["IPv4"] += len(value) if is_list(value) else 1
-    if known(rule, "cidrIpv6") not in (None, UNKNOWN, ""):
-        counts["IPv6"] += 1
-    return counts
-
-
-def _security_group_rules(index: StackIndex, config: Mapping[str, Any]) -> Iterator[tuple[Any, str]]:
-    quota = int(number(config["rulesPerSecurityGroup"], 60))
-    for group in index.of_type("aws:ec2/securityGroup:SecurityGroup"):
-        totals: dict[tuple[str, str], int] = defaultdict(int)
-        for direction in ("ingress", "egress"):
-            rules = known(group.props, direction)
-            for i in range(len(rules)) if is_list(rules) else []:
-                for family, count in _sources(known(rules, i)).items():
-                    totals[(direction, family)] += count
-        for rule_type, direction in SECURITY_GROUP_RULE_TYPES.items():
-            for rule in index.referrers(group, (rule_type,), "securityGroupId"):
-                for family, count in _sources(rule.props).items():
-                    totals[(direction, family)] += count
-        for (direction, family), count in sorted(totals.items()):
-            if count > quota:
-                yield (
-                    group,
-                    (
-                        f"{direction} holds at least {count} {family} rules (inline and aws.vpc rule resources); "
-                        f"the account's quota is {quota} per group (raise rulesPerSecurityGroup if yours is higher)"
-                    ),
-                )
-
-
-STACK_LIMITS: tuple[Limit, ...] = (
-    Limit(
-        "role-inline-policies-size",
-        "a role's inline policies together at most 10,240 characters (white space not counted)",
-        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
-        _role_inline_totals,
-    ),
-    Limit(
-        "scheduled-actions-per-group",
-        "at most 125 scheduled actions per auto-scaling group",
-        "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-quotas.html",
-        _schedules_per_group,
-    ),
-    Limit(
-        "security-group-rules",
-        "inbound and outbound rules per security group, per IP family: 60 by default (an adjustable quota)",
-        "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups",
-        _security_group_rules,
-    ),
-)
-"""The rows counted across the stack."""
-STACK_DEFAULTS = {"skip": [], "rulesPerSecurityGroup": 60}
-
-
-def validate_documented_stack_limits(args: StackValidationArgs, report: ReportViolation) -> None:
-    config = policy_config(args, STACK_DEFAULTS)
-    index = StackIndex(args.resources)
-    for limit in STACK_LIMITS:
-        if limit.id not in set(config["skip"]):
-            for resource, problem in limit.check(index, config):
-                report(_report(limit, problem), resource.urn)
-
-
-def _skip(rows: tuple[Limit, ...]) -> dict[str, Any]:
+def skip_schema(rows: tuple[Limit, ...]) -> dict[str, Any]:
     return {
         "type": "array",
         "items": {"type": "string", "enum": [row.id for row in rows]},
@@ -496,28 +380,7 @@ POLICIES = [
             "policy sizes, rule descriptions, RDS names."
         ),
         validate=validate_documented_limits,
-        config_schema=PolicyConfigSchema(properties={"skip": _skip(RESOURCE_LIMITS)}),
+        config_schema=PolicyConfigSchema(properties={"skip": skip_schema(RESOURCE_LIMITS)}),
         remediation_steps="Shorten or change the value as the message says; each message links the AWS page that sets the limit.",
-    ),
-    StackValidationPolicy(
-        name="aws-documented-stack-limits",
-        description=(
-            "Counts across resources stay within AWS's limits: a role's inline policies, scheduled actions per group, "
-            "rules per security group."
-        ),
-        validate=validate_documented_stack_limits,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "skip": _skip(STACK_LIMITS),
-                "rulesPerSecurityGroup": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": 1000,
-                    "default": STACK_DEFAULTS["rulesPerSecurityGroup"],
-                    "description": "The account's quota of inbound (and of outbound) rules per security group.",
-                },
-            }
-        ),
-        remediation_steps="Split the policy, the schedules or the rules, or raise the quota where AWS allows it.",
     ),
 ]
