@@ -69,7 +69,7 @@ def non_negative(text: str) -> float:
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = _Parser(prog="awsinaction-check", description="Run the policy packs on a stack, offline.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    check = sub.add_parser("check", help="run the program under mocks and check it against both packs")
+    check = sub.add_parser("check", help="run the program under mocks and check it against every pack")
     check.add_argument("--stack", required=True, help="stack name: DIR/Pulumi.STACK.yaml is its config")
     check.add_argument("--project", default=Path("."), type=Path, help="project folder (default: the current one)")
     check.add_argument("--format", choices=FORMATS, default=None, help="report printed on stdout (default: text)")

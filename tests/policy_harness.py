@@ -5,6 +5,7 @@ string, secrets keep their signature) and pulumi-policy's own deserializer, then
 Stack resources are built by the servicer's AnalyzeStack code path, with parents and property dependencies.
 """
 
+import importlib
 from typing import Any, Mapping, Optional, Sequence
 
 from google.protobuf import json_format
@@ -15,7 +16,7 @@ from pulumi_policy.proxy import unknown_checking_proxy
 
 from policies.offline.analyze import policy_resources, stack_request, to_struct
 from policies.offline.mocks import RecordedResource
-from policies.offline.packs import PACKS_DIR, LoadedPack, load_pack
+from policies.offline.packs import PACK_FOLDERS, PACKS_DIR, LoadedPack, load_pack
 
 UNKNOWN = Unknown()
 """Put this in props for a value unknown during a preview."""
@@ -26,9 +27,15 @@ def pack(folder: str) -> LoadedPack:
     return load_pack(PACKS_DIR / folder)
 
 
+def pack_module(folder: str, module: str) -> Any:
+    """A module of a pack's rules package (`<folder>_rules`), imported as loading the pack imports it."""
+    pack(folder)
+    return importlib.import_module(f"{folder}_rules.{module}")
+
+
 def policy(name: str) -> Any:
-    """A policy of either pack by name."""
-    for folder in ("least_privilege", "cost"):
+    """A policy of any of the repository's packs by name."""
+    for folder in PACK_FOLDERS:
         loaded = pack(folder)
         if any(p.name == name for p in loaded.policies):
             return loaded.policy(name)

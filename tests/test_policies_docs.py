@@ -1,4 +1,4 @@
-"""docs/policies.md stays true: every policy of both packs in its tables with its kind and default level,
+"""docs/policies.md stays true: every policy of the least-privilege and cost packs in its tables with its kind and default level,
 and the anchor-coverage counts computed from the "Same as" column and the declined list."""
 
 import re

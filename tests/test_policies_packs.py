@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import grpc
 import pytest
@@ -17,7 +18,9 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 from tests.policy_harness import pack
 
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
-PACKS = {"least_privilege": "least_privilege_rules", "cost": "cost_rules"}
+PACKS = {"least_privilege": "least_privilege_rules", "cost": "cost_rules", "aws_preflight": "aws_preflight_rules"}
+THIRD_PARTY = {"aws_preflight": {"cfnlint"}}
+"""Libraries a pack may import besides pulumi-policy, each listed in its requirements.txt."""
 
 
 @pytest.mark.parametrize("folder", PACKS)
@@ -41,7 +44,7 @@ def test_main_only_builds_the_pack(folder: str) -> None:
 @pytest.mark.parametrize(("folder", "package"), PACKS.items())
 def test_pack_code_imports_nothing_from_the_repository(folder: str, package: str) -> None:
     """The CLI puts only the pack folder on sys.path: the repository's packages are out of reach."""
-    allowed = {package, "pulumi_policy", "yaml", "__future__"}
+    allowed = {package, "pulumi_policy", "yaml", "__future__", *THIRD_PARTY.get(folder, ())}
     for path in (POLICIES / folder).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level == 0:
@@ -55,13 +58,20 @@ def test_pack_code_imports_nothing_from_the_repository(folder: str, package: str
 
 def test_shared_helpers_are_identical_copies() -> None:
     copies = {(POLICIES / folder / package / "_props.py").read_text() for folder, package in PACKS.items()}
-    assert len(copies) == 1, "edit _props.py in one pack and copy it to the other"
+    assert len(copies) == 1, "edit _props.py in one pack and copy it to the others"
+
+
+def test_third_party_imports_are_required() -> None:
+    for folder, modules in THIRD_PARTY.items():
+        requirements = (POLICIES / folder / "requirements.txt").read_text()
+        for module in modules:
+            assert re.search(rf"^{module.replace('cfnlint', 'cfn-lint')}>=", requirements, re.M), f"{folder}: {module}"
 
 
 def test_policy_names_are_unique_across_packs_and_fully_described() -> None:
     policies = [p for folder in PACKS for p in pack(folder).policies]
     names = [p.name for p in policies]
-    assert len(names) == len(set(names)), "one config file serves both packs"
+    assert len(names) == len(set(names)), "one config file serves every pack"
     for policy in policies:
         assert policy.description.endswith(".") and policy.remediation_steps, policy.name
         for prop, schema in (policy.config_schema.properties if policy.config_schema else {}).items():
@@ -82,19 +92,33 @@ def run_like_the_cli(folder: str) -> subprocess.Popen:
     )
 
 
+PREFLIGHT_STACK = ("aws:ec2/securityGroup:SecurityGroup", {"description": "The fleet's group"}, "aws-accepted-values")
+"""A stack the preflight pack refuses through cfn-lint: run by the pack's own process, with only its folder on sys.path."""
+
+
 @pytest.mark.parametrize(
-    ("folder", "resource_type", "props", "policy"),
+    ("folder", "resource_type", "props", "policy", "stack"),
     [
         (
             "least_privilege",
             "aws:ec2/securityGroup:SecurityGroup",
             {"ingress": [{"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["0.0.0.0/0"]}]},
             "sg-no-public-admin-ports",
+            None,
         ),
-        ("cost", "aws:cloudwatch/logGroup:LogGroup", {"name": "/aws/lambda/app"}, "log-group-retention"),
+        ("cost", "aws:cloudwatch/logGroup:LogGroup", {"name": "/aws/lambda/app"}, "log-group-retention", None),
+        (
+            "aws_preflight",
+            "aws:lb/targetGroup:TargetGroup",
+            {"name": "web-servers-of-the-shop-in-eu-west-3"},
+            "aws-documented-limits",
+            PREFLIGHT_STACK,
+        ),
     ],
 )
-def test_pack_serves_its_policies_when_started_as_the_cli_starts_it(folder: str, resource_type: str, props: dict, policy: str) -> None:
+def test_pack_serves_its_policies_when_started_as_the_cli_starts_it(
+    folder: str, resource_type: str, props: dict, policy: str, stack: Optional[tuple[str, dict, str]]
+) -> None:
     process = run_like_the_cli(folder)
     try:
         port = process.stdout.readline().strip()
@@ -111,6 +135,12 @@ def test_pack_serves_its_policies_when_started_as_the_cli_starts_it(folder: str,
         config.policyConfig[policy].enforcementLevel = proto.DISABLED
         stub.Configure(config, timeout=10)
         assert not stub.Analyze(request, timeout=10).diagnostics
+        if stack:
+            stack_type, stack_props, stack_policy = stack
+            resource = proto.AnalyzerResource(type=stack_type, urn=f"urn:pulumi:dev::p::{stack_type}::sg", name="sg")
+            resource.properties.update(stack_props)
+            diagnostics = stub.AnalyzeStack(proto.AnalyzeStackRequest(resources=[resource]), timeout=30).diagnostics
+            assert [(d.policyName, d.urn) for d in diagnostics] == [(stack_policy, resource.urn)], diagnostics
     finally:
         process.kill()
         process.communicate()

@@ -66,7 +66,7 @@ class CheckResult:
     unchecked: list[str] = field(default_factory=list)
     """Config the offline check could not read (secrets, Pulumi ESC environments), one line each."""
     seconds: float = 0.0
-    """Wall-clock time of the check (program under mocks, both packs, cost)."""
+    """Wall-clock time of the check (program under mocks, every pack, cost)."""
     cpu_seconds: float = 0.0
     """CPU time of the same, which other processes on the machine do not inflate."""
 

@@ -19,7 +19,7 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer
 
 PACKS_DIR = Path(__file__).resolve().parent.parent
 """policies/: the folder holding the packs."""
-PACK_FOLDERS = ("least_privilege", "cost")
+PACK_FOLDERS = ("least_privilege", "cost", "aws_preflight")
 """The packs every check runs, in report order."""
 
 

@@ -7,7 +7,7 @@ policy during preview"; `known` is for the few places (references) that can fall
 A stack policy judges each resource on its own (`Verdicts`): an unknown hides that resource's value, never
 the rest of the stack, and what could not be judged ends as one advisory diagnostic.
 
-This file is copied byte for byte into both packs (least_privilege_rules/ and cost_rules/): the CLI runs
+This file is copied byte for byte into every pack (least_privilege_rules/, cost_rules/, aws_preflight_rules/): the CLI runs
 each pack with only the pack folder on sys.path, so the packs cannot import shared code. A test fails when
 the copies differ.
 """
