@@ -234,6 +234,8 @@ class Network(pulumi.ComponentResource):
     """Security group of the bastion host (None without a bastion)."""
     bastion_public_ip: pulumi.Output[Optional[str]]
     """Public IPv4 address of the bastion host (None without a bastion)."""
+    alarm_topic_arn: pulumi.Output[Optional[str]]
+    """Topic of the NAT instance's alarms: the one given, or the one the network made (None without either)."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         args = coerce_args(args, NetworkArgs)
@@ -242,6 +244,7 @@ class Network(pulumi.ComponentResource):
         self._name = name
         self._args = args
         self._child = pulumi.ResourceOptions(parent=self)
+        self._alarm_topic_arn: Optional[pulumi.Input[str]] = args.alarm_topic_arn
         zones = self._resolve_zones()
         self._zones = zones
         self.zone_names: list[str] = zones  # plain names, known at construction, for composing components
@@ -301,6 +304,7 @@ class Network(pulumi.ComponentResource):
         self.app_security_group_id = app_sg.id
         self.bastion_security_group_id = bastion_sg.id if bastion_sg else pulumi.Output.from_input(None)
         self.bastion_public_ip = bastion.public_ip if bastion else pulumi.Output.from_input(None)
+        self.alarm_topic_arn = pulumi.Output.from_input(self._alarm_topic_arn)
         self.register_outputs(
             {
                 "vpc_id": self.vpc_id,
@@ -315,6 +319,7 @@ class Network(pulumi.ComponentResource):
                 "app_security_group_id": self.app_security_group_id,
                 "bastion_security_group_id": self.bastion_security_group_id,
                 "bastion_public_ip": self.bastion_public_ip,
+                "alarm_topic_arn": self.alarm_topic_arn,
             }
         )
 
@@ -424,10 +429,9 @@ class Network(pulumi.ComponentResource):
             # A newer AMI must not silently replace the NAT and cut egress mid-deploy.
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["ami"]),
         )
-        topic_arn = self._args.alarm_topic_arn
-        if topic_arn is None:
-            topic_arn = encrypted_alarm_topic(name, "Network", self._args.tags, self).arn
-        self._nat_alarms(name, instance, region, topic_arn)
+        if self._alarm_topic_arn is None:
+            self._alarm_topic_arn = encrypted_alarm_topic(name, "Network", self._args.tags, self).arn
+        self._nat_alarms(name, instance, region, self._alarm_topic_arn)
         return instance
 
     def _nat_instance_profile(self, name: str) -> aws.iam.InstanceProfile:

@@ -75,7 +75,12 @@ with config_errors({"strategy": "strategy", "instance_type": "instanceType", "re
                                                  flow_log_retention_days=7))
     files = SharedFileSystem(
         "jenkins-home",
-        SharedFileSystemArgs(vpc_id=network.vpc_id, subnet_ids=network.private_subnet_ids, availability_zones=network.zone_names),
+        SharedFileSystemArgs(
+            vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids,
+            availability_zones=network.zone_names,
+            alarm_topic_arn=network.alarm_topic_arn,  # one topic for the NAT's, the file system's and the server's alarms
+        ),
     )
     zone = aws.route53.Zone("private", name=domain, comment="Names inside the Jenkins VPC", vpcs=[{"vpc_id": network.vpc_id}],
                             tags=resource_tags("private", "Route53Zone"), force_destroy=True)
