@@ -76,8 +76,7 @@ class ContentDeliveryArgs:
     price_class: Optional[PriceClass] = PriceClass.PRICE_CLASS_100
     """Edge locations to use (default PriceClass_100, the cheapest)."""
     logging_enabled: Optional[bool] = False
-    """Keep access logs in a private log bucket: CloudFront's standard logs (v2) and the static-assets bucket's
-    S3 server access logs (default false)."""
+    """Keep CloudFront's standard logs (v2) and the static bucket's S3 server access logs in a private log bucket (default false)."""
     log_retention_days: Optional[int] = 90
     """Days to keep access logs in the log bucket (default 90)."""
     web_acl_arn: Optional[pulumi.Input[str]] = None

@@ -139,8 +139,6 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
     """ARN of the trail the component created (None with create_trail false)."""
     trail_bucket_name: pulumi.Output[Optional[str]]
     """Bucket holding the trail's log files (None with create_trail false)."""
-    trail_key_arn: pulumi.Output[Optional[str]]
-    """Customer managed KMS key encrypting the trail's log files; readers need kms:Decrypt on it (None with create_trail false)."""
     alarm_topic_arn: pulumi.Output[str]
     """SNS topic the alarms notify."""
 
@@ -153,7 +151,7 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         ctx = aws_context()
         function_name = args.function_name or physical_name(pulumi.get_project(), pulumi.get_stack(), name)
-        trail, bucket_name, key = self._trail(ctx) if args.create_trail else (None, None, None)
+        trail, bucket_name = self._trail(ctx) if args.create_trail else (None, None)
 
         lam = python_function(
             self, name, component,
@@ -194,7 +192,6 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
         self.event_rule_arn = rule.arn
         self.trail_arn = trail.arn if trail else pulumi.Output.from_input(None)
         self.trail_bucket_name = bucket_name if bucket_name is not None else pulumi.Output.from_input(None)
-        self.trail_key_arn = key.arn if key is not None else pulumi.Output.from_input(None)
         self.alarm_topic_arn = topic_arn
         self.register_outputs(
             {
@@ -204,12 +201,11 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
                 "event_rule_arn": self.event_rule_arn,
                 "trail_arn": self.trail_arn,
                 "trail_bucket_name": self.trail_bucket_name,
-                "trail_key_arn": self.trail_key_arn,
                 "alarm_topic_arn": self.alarm_topic_arn,
             }
         )
 
-    def _trail(self, ctx: AwsContext) -> tuple[aws.cloudtrail.Trail, pulumi.Output[str], aws.kms.Key]:
+    def _trail(self, ctx: AwsContext) -> tuple[aws.cloudtrail.Trail, pulumi.Output[str]]:
         """A multi-region trail of write management events, validated and SSE-KMS encrypted, into a private,
         TLS-only, expiring bucket. Activity in another region is recorded too: nobody hides there."""
         name, args = self._name, self._args
@@ -248,4 +244,4 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[bucket.policy]),
         )
-        return trail, bucket.bucket.bucket, key
+        return trail, bucket.bucket.bucket
