@@ -556,8 +556,8 @@ class Network(pulumi.ComponentResource):
         # dnf reads Amazon Linux 2023's repositories from S3 buckets (al2023-repos-<region>-...): HTTPS to S3's
         # prefix list through the gateway endpoint is all the bastion needs. Groups may name that prefix list
         # ("Gateway endpoints for Amazon S3": https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html).
-        # EC2 Instance Connect pushes keys through the instance metadata, and DNS and NTP go to link-local
-        # services, none of which security groups filter (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html).
+        # EC2 Instance Connect pushes keys through the instance metadata; it, Amazon DNS and the Amazon Time Sync
+        # Service are traffic security groups do not filter (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html).
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-https-out",
             security_group_id=sg.id,
