@@ -34,6 +34,8 @@ MINIMUM_VIEWER_TLS = "TLSv1.2_2021"
 """Security policy for viewers when the distribution has its own certificate."""
 CLOUDFRONT_REGION = "us-east-1"
 """CloudFront reads certificates and vends its logs in us-east-1 only."""
+STATIC_ACCESS_LOG_PREFIX = "s3-access-logs/static/"
+"""Where the static-assets bucket's server access logs go in the log bucket (CloudFront's go under AWSLogs/)."""
 VENDED_LOG_NAME_MAX = 60
 """CloudWatch Logs delivery source and destination names: 1 to 60 characters of [\\w-], unique in the account and region."""
 _DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
@@ -74,7 +76,7 @@ class ContentDeliveryArgs:
     price_class: Optional[PriceClass] = PriceClass.PRICE_CLASS_100
     """Edge locations to use (default PriceClass_100, the cheapest)."""
     logging_enabled: Optional[bool] = False
-    """Deliver standard access logs (v2) to a private log bucket (default false)."""
+    """Keep CloudFront's standard logs (v2) and the static bucket's S3 server access logs in a private log bucket (default false)."""
     log_retention_days: Optional[int] = 90
     """Days to keep access logs in the log bucket (default 90)."""
     web_acl_arn: Optional[pulumi.Input[str]] = None
@@ -128,6 +130,20 @@ def vended_log_name(name: str, role: str) -> str:
     """Name of this component's log delivery source or destination: `<project>-<stack>-<name>-<role>`, so two stacks
     (or two components) in one account never claim the same name; shortened with a hash past 60 characters."""
     return physical_name(pulumi.get_project(), pulumi.get_stack(), name, role, max_length=VENDED_LOG_NAME_MAX)
+
+
+def server_access_log_statement(log_bucket_arn: pulumi.Input[str], source_bucket_arn: pulumi.Input[str], account: str) -> dict:
+    """S3 server access logging writes into a bucket whose ACLs are disabled (BucketOwnerEnforced) only through
+    this bucket policy grant to logging.s3.amazonaws.com, for this source bucket and account, under its prefix
+    ("Permissions for log delivery": https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."""
+    return {
+        "Sid": "S3ServerAccessLogsWrite",
+        "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": pulumi.Output.from_input(log_bucket_arn).apply(lambda a: f"{a}/{STATIC_ACCESS_LOG_PREFIX}*"),
+        "Condition": {"ArnLike": {"aws:SourceArn": source_bucket_arn}, "StringEquals": {"aws:SourceAccount": account}},
+    }
 
 
 class ContentDelivery(pulumi.ComponentResource):
@@ -190,7 +206,7 @@ class ContentDelivery(pulumi.ComponentResource):
                 }
             ]
         )
-        log_bucket = self._access_logs(distribution) if args.logging_enabled else None
+        log_bucket = self._access_logs(distribution, assets.bucket) if args.logging_enabled else None
         if args.domain_name:
             self._alias_records(distribution)
 
@@ -322,8 +338,9 @@ class ContentDelivery(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
 
-    def _access_logs(self, distribution: aws.cloudfront.Distribution) -> aws.s3.Bucket:
-        """Standard logging v2: CloudWatch vended-log delivery into a private bucket (no ACLs needed)."""
+    def _access_logs(self, distribution: aws.cloudfront.Distribution, assets: aws.s3.Bucket) -> aws.s3.Bucket:
+        """Standard logging v2 (CloudWatch vended-log delivery) and the static-assets bucket's server access logs,
+        both into one private bucket (no ACLs needed). The log bucket does not log itself: its logs would land in it."""
         name = f"{self._name}-logs"
         child = pulumi.ResourceOptions(parent=self)
         account = aws.get_caller_identity().account_id
@@ -337,6 +354,7 @@ class ContentDelivery(pulumi.ComponentResource):
             # The statements CloudWatch Logs documents for vended-log delivery; with them in place it adds
             # none of its own at CreateDelivery, so Pulumi sees no drift.
             policy_statements=lambda arn: [
+                server_access_log_statement(arn, assets.arn, account),
                 {
                     "Sid": "AWSLogDeliveryWrite",
                     "Effect": "Allow",
@@ -385,6 +403,15 @@ class ContentDelivery(pulumi.ComponentResource):
             delivery_destination_arn=destination.arn,
             region=CLOUDFRONT_REGION,
             tags=self._tags(name),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy]),
+        )
+        aws.s3.BucketLogging(
+            f"{self._name}-static",
+            bucket=assets.id,
+            target_bucket=logs.bucket.id,
+            target_prefix=STATIC_ACCESS_LOG_PREFIX,
+            # [prefix][account]/[region]/[bucket]/[YYYY]/[MM]/[DD]/...: partitions Athena can prune by date.
+            target_object_key_format={"partitioned_prefix": {"partition_date_source": "EventTime"}},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy]),
         )
         return logs.bucket

@@ -2,8 +2,9 @@
 
 EventBridge matches the CloudTrail record of each RunInstances call and invokes a Lambda function
 that tags every instance of the launch with `Owner` (the book's code tagged only the first). API-call
-events reach EventBridge only while a trail logs in the region, so the component creates one
-(private, encrypted, TLS-only bucket with expiring logs) unless the account already has one.
+events reach EventBridge only while a trail logs in the region, so the component creates one unless the
+account already has one: a multi-region trail with log file validation, its files encrypted with a
+rotating customer managed key, in a private, TLS-only bucket whose logs expire.
 The function's role may create the `Owner` tag on instances and nothing else.
 """
 
@@ -15,7 +16,8 @@ import pulumi
 import pulumi_aws as aws
 
 from ._args import coerce_args
-from .iam import Statement, statement
+from .alarms import KEY_ADMIN_ACTIONS
+from .iam import Statement, policy_document, statement
 from .lambda_function import (
     AwsContext,
     alarm_topic_arn,
@@ -100,6 +102,28 @@ def trail_bucket_statements(bucket_arn: str, trail_arn: str, account: str) -> li
     ]
 
 
+def trail_key_policy(ctx: AwsContext, trail_arn: str) -> str:
+    """The key policy the CloudTrail user guide requires, each service statement for this trail only (aws:SourceArn).
+
+    "Configure AWS KMS key policies for CloudTrail":
+    https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html.
+    In a key policy, Resource "*" means this key. Readers of the logs get kms:Decrypt through IAM (the account statement).
+    """
+    account = {"Principal": {"AWS": f"arn:{ctx.partition}:iam::{ctx.account}:root"}}
+    service = {"Principal": {"Service": "cloudtrail.amazonaws.com"}}
+    this_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
+    account_trails = {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:{ctx.partition}:cloudtrail:*:{ctx.account}:trail/*"}}
+    return policy_document(
+        [
+            statement(KEY_ADMIN_ACTIONS, ["*"], sid="AccountAdministersKey") | account,
+            statement(["kms:GenerateDataKey*"], ["*"], sid="CloudTrailEncryptsLogs", condition=this_trail | account_trails) | service,
+            # The trail bucket uses an S3 Bucket Key (secure_bucket): the guide then requires kms:Decrypt to create or update the trail.
+            statement(["kms:Decrypt"], ["*"], sid="CloudTrailDecryptsWithBucketKey", condition=this_trail) | service,
+            statement(["kms:DescribeKey"], ["*"], sid="CloudTrailDescribesKey", condition=this_trail) | service,
+        ]
+    )
+
+
 class Ec2OwnerTagger(pulumi.ComponentResource):
     """Tags every instance of each RunInstances launch with its Owner, via CloudTrail, EventBridge and Lambda."""
 
@@ -182,14 +206,25 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
         )
 
     def _trail(self, ctx: AwsContext) -> tuple[aws.cloudtrail.Trail, pulumi.Output[str]]:
-        """A single-region trail of write management events into a private, encrypted, TLS-only, expiring bucket."""
+        """A multi-region trail of write management events, validated and SSE-KMS encrypted, into a private,
+        TLS-only, expiring bucket. Activity in another region is recorded too: nobody hides there."""
         name, args = self._name, self._args
+        tags = resource_tags(f"{name}-trail", "Ec2OwnerTagger", args.tags)
         trail_name = physical_name(pulumi.get_project(), pulumi.get_stack(), name, max_length=128)
-        # Known before the trail exists, so the bucket policy can name it (the trail needs the policy first).
+        # Known before the trail exists, so the bucket and key policies can name it (the trail needs both first).
         trail_arn = f"arn:{ctx.partition}:cloudtrail:{ctx.region}:{ctx.account}:trail/{trail_name}"
+        key = aws.kms.Key(
+            f"{name}-trail",
+            description=f"Encrypts the log files of trail {trail_name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=trail_key_policy(ctx, trail_arn),
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         bucket = secure_bucket(
             f"{name}-trail",
-            tags=resource_tags(f"{name}-trail", "Ec2OwnerTagger", args.tags),
+            tags=tags,
             parent=self,
             policy_statements=lambda bucket_arn: bucket_arn.apply(lambda arn: trail_bucket_statements(arn, trail_arn, ctx.account)),
             expire_after_days=args.trail_log_expiration_days,
@@ -198,13 +233,15 @@ class Ec2OwnerTagger(pulumi.ComponentResource):
             f"{name}-trail",
             name=trail_name,
             s3_bucket_name=bucket.bucket.id,
-            is_multi_region_trail=False,
-            include_global_service_events=False,
+            kms_key_id=key.arn,
+            is_multi_region_trail=True,
+            # CloudTrail refuses a multi-region trail without global service events (InvalidParameterCombinationException).
+            include_global_service_events=True,
             enable_log_file_validation=True,
             enable_logging=True,
             # RunInstances is a write; read events would only fill the bucket.
             event_selectors=[{"read_write_type": "WriteOnly", "include_management_events": True}],
-            tags=resource_tags(f"{name}-trail", "Ec2OwnerTagger", args.tags),
+            tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[bucket.policy]),
         )
         return trail, bucket.bucket.bucket

@@ -275,21 +275,22 @@ class Network(pulumi.ComponentResource):
         tiers_wanted = [t for t in TIERS if t != "public" or args.public_subnets]
         self.subnets = {tier: [self._subnet(tier, az, cidr) for az, cidr in zip(zones, cidrs[tier], strict=True)] for tier in tiers_wanted}
         public_subnets = self.subnets.get("public", [])
-        if public_subnets:
-            self._public_routes(public_subnets)
+        public_tables = [self._public_routes(public_subnets)] if public_subnets else []
         nat_targets = self._nat(public_subnets, args.cidr_block, region)
         private_tables = [self._private_routes(i, az, nat_targets) for i, az in enumerate(zones)]
         isolated_tables = [self._route_table("isolated", az, subnet) for az, subnet in zip(zones, self.subnets["isolated"], strict=True)]
-        aws.ec2.VpcEndpoint(
+        # Every tier reaches S3 privately; in the public tier the endpoint's prefix-list route beats the
+        # internet gateway's 0.0.0.0/0, so the bastion fetches packages without any egress to the internet.
+        s3_endpoint = aws.ec2.VpcEndpoint(
             f"{name}-s3-endpoint",
             vpc_id=self.vpc.id,
             service_name=f"com.amazonaws.{region}.s3",
             vpc_endpoint_type="Gateway",
-            route_table_ids=[t.id for t in private_tables + isolated_tables],
+            route_table_ids=[t.id for t in public_tables + private_tables + isolated_tables],
             tags=self._tags(f"{name}-s3-endpoint"),
             opts=self._child,
         )
-        bastion_sg, bastion = self._bastion(public_subnets, region) if args.bastion_enabled else (None, None)
+        bastion_sg, bastion = self._bastion(public_subnets, region, s3_endpoint) if args.bastion_enabled else (None, None)
         app_sg = self._app_security_group(bastion_sg)
 
         self.vpc_id = self.vpc.id
@@ -353,7 +354,8 @@ class Network(pulumi.ComponentResource):
         aws.ec2.RouteTableAssociation(name, subnet_id=subnet.id, route_table_id=table.id, opts=self._child)
         return table
 
-    def _public_routes(self, public_subnets: list[aws.ec2.Subnet]) -> None:
+    def _public_routes(self, public_subnets: list[aws.ec2.Subnet]) -> aws.ec2.RouteTable:
+        """One route table for every public subnet, its default route to the internet gateway."""
         name = self._name
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self.vpc.id, tags=self._tags(f"{name}-igw"), opts=self._child)
         table = aws.ec2.RouteTable(f"{name}-public", vpc_id=self.vpc.id, tags=self._tags(f"{name}-public", Tier="public"), opts=self._child)
@@ -362,6 +364,7 @@ class Network(pulumi.ComponentResource):
         )
         for az, subnet in zip(self._zones, public_subnets, strict=True):
             aws.ec2.RouteTableAssociation(f"{name}-public-{az}", subnet_id=subnet.id, route_table_id=table.id, opts=self._child)
+        return table
 
     def _nat(self, public_subnets: list[aws.ec2.Subnet], vpc_cidr: str, region: str) -> list[pulumi.CustomResource]:
         """Create the NAT egress and return, per AZ, the resource its private default route targets."""
@@ -525,7 +528,9 @@ class Network(pulumi.ComponentResource):
             opts=self._child,
         )
 
-    def _bastion(self, public_subnets: list[aws.ec2.Subnet], region: str) -> tuple[aws.ec2.SecurityGroup, aws.ec2.Instance]:
+    def _bastion(
+        self, public_subnets: list[aws.ec2.Subnet], region: str, s3_endpoint: aws.ec2.VpcEndpoint
+    ) -> tuple[aws.ec2.SecurityGroup, aws.ec2.Instance]:
         name = f"{self._name}-bastion"
         args = self._args
         sg = aws.ec2.SecurityGroup(
@@ -555,14 +560,19 @@ class Network(pulumi.ComponentResource):
             tags=self._tags(f"{name}-ssh-out"),
             opts=self._child,
         )
+        # dnf reads Amazon Linux 2023's repositories from S3 buckets (al2023-repos-<region>-...): HTTPS to S3's
+        # prefix list through the gateway endpoint is all the bastion needs. Groups may name that prefix list
+        # ("Gateway endpoints for Amazon S3": https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html).
+        # EC2 Instance Connect pushes keys through the instance metadata; it, Amazon DNS and the Amazon Time Sync
+        # Service are traffic security groups do not filter (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html).
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-https-out",
             security_group_id=sg.id,
             ip_protocol="tcp",
             from_port=443,
             to_port=443,
-            cidr_ipv4=WORLD_IPV4,
-            description="HTTPS for package updates",
+            prefix_list_id=s3_endpoint.prefix_list_id,
+            description="HTTPS to S3 through the gateway endpoint, for package updates",
             tags=self._tags(f"{name}-https-out"),
             opts=self._child,
         )

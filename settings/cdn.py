@@ -41,7 +41,7 @@ KEYS = [
         "Path pattern CloudFront serves from the static-assets bucket.",
         _static_path_pattern,
     ),
-    Key("cdnLogging", "boolean", False, "Deliver CloudFront access logs to a private log bucket."),
+    Key("cdnLogging", "boolean", False, "Keep CloudFront's and the static bucket's access logs in a private log bucket."),
     Key(
         "wafWebAclArn",
         "string",

@@ -10,6 +10,7 @@ from components.content_delivery import (
     CACHING_DISABLED_POLICY,
     CACHING_OPTIMIZED_POLICY,
     ORIGIN_VERIFY_HEADER,
+    STATIC_ACCESS_LOG_PREFIX,
     VENDED_LOG_NAME_MAX,
     ContentDelivery,
     ContentDeliveryArgs,
@@ -21,6 +22,7 @@ from tests.harness import STACKS, depends_on, is_known, reveal, run, run_stack
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 BUCKET = "aws:s3/bucket:Bucket"
 POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 
 
 def build(**overrides: Any):
@@ -212,7 +214,7 @@ def test_log_bucket_policy_is_the_documented_vended_logs_policy() -> None:
     documents = [json.loads(p.inputs["policy"]) for p in result.of_type(POLICY)]
     [logs] = [d for d in documents if any(s.get("Sid") == "AWSLogDeliveryWrite" for s in d["Statement"])]
     by_sid = {s.get("Sid"): s for s in logs["Statement"]}
-    assert set(by_sid) == {"DenyInsecureTransport", "AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck"}
+    assert set(by_sid) == {"DenyInsecureTransport", "AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck", "S3ServerAccessLogsWrite"}
     write, acl = by_sid["AWSLogDeliveryWrite"], by_sid["AWSLogDeliveryAclCheck"]
     assert write["Resource"].endswith("/AWSLogs/123456789012/*") and write["Action"] == "s3:PutObject"
     assert write["Condition"]["StringEquals"] == {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": "123456789012"}
@@ -220,3 +222,32 @@ def test_log_bucket_policy_is_the_documented_vended_logs_policy() -> None:
     for statement in (write, acl):
         assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
         assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*"}
+
+
+def test_static_bucket_logs_its_requests_into_the_log_bucket_and_the_log_bucket_does_not(preview: bool) -> None:
+    result = run(build(logging_enabled=True), preview)
+    static, logs = result.named("shop-static", BUCKET), result.named("shop-logs", BUCKET)
+    [logging] = result.of_type(BUCKET_LOGGING)
+    assert logging.property_dependencies["bucket"] == [static.urn], "only the static bucket logs; the log bucket would log into itself"
+    assert logging.property_dependencies["targetBucket"] == [logs.urn]
+    assert logging.inputs["targetPrefix"] == STATIC_ACCESS_LOG_PREFIX
+    assert logging.inputs["targetObjectKeyFormat"] == {"partitionedPrefix": {"partitionDateSource": "EventTime"}}
+    assert "targetGrants" not in logging.inputs, "a BucketOwnerEnforced bucket refuses target grants; its policy grants instead"
+    assert depends_on(result, logging, result.named("shop-logs", POLICY)), "S3 checks the grant when logging is turned on"
+    if not preview:
+        assert (logging.inputs["bucket"], logging.inputs["targetBucket"]) == (static.id, logs.id)
+
+
+def test_without_logging_no_bucket_logs(preview: bool) -> None:
+    result = run(build(), preview)
+    assert result.count(BUCKET_LOGGING) == 0 and result.count(BUCKET) == 1
+
+
+def test_s3_may_write_only_the_static_buckets_access_logs_under_their_prefix() -> None:
+    result = run(build(logging_enabled=True))
+    static, logs = result.named("shop-static", BUCKET), result.named("shop-logs", BUCKET)
+    document = json.loads(result.named("shop-logs", POLICY).inputs["policy"])
+    [grant] = [s for s in document["Statement"] if s.get("Sid") == "S3ServerAccessLogsWrite"]
+    assert grant["Principal"] == {"Service": "logging.s3.amazonaws.com"} and grant["Action"] == "s3:PutObject"
+    assert grant["Resource"] == f"{logs.state['arn']}/{STATIC_ACCESS_LOG_PREFIX}*"
+    assert grant["Condition"] == {"ArnLike": {"aws:SourceArn": static.state["arn"]}, "StringEquals": {"aws:SourceAccount": "123456789012"}}

@@ -6,10 +6,13 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi_policy import EnforcementLevel, StackValidationArgs
 
 from components.database import DATABASE_ALARMS, Database, DatabaseArgs, DatabaseEngine, check_subnet_ids
+from policies.offline.analyze import policy_resources, stack_request
 from policies.offline.runner import MockRun
 from tests.harness import children_of, depends_on, run, world_open_ingress
+from tests.policy_harness import policy
 
 INSTANCE = "aws:rds/instance:Instance"
 SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup"
@@ -444,3 +447,17 @@ def test_primary_and_replica_identifiers_differ_and_share_the_random_suffix() ->
     [suffix] = result.of_type("random:index/randomId:RandomId")
     identifiers = [instance.inputs["identifier"] for instance in result.of_type(INSTANCE)]
     assert len(set(identifiers)) == 2 and all(i.endswith(suffix.state["hex"]) for i in identifiers)
+
+
+@pytest.mark.parametrize("profile", ["prod", "prod-replica"])
+def test_only_a_replicas_self_managed_secret_goes_unrotated_as_data_tier_md_says(preview: bool, profile: str) -> None:
+    """The documented known limit: RDS rotates the secret it manages; the one a replica forces on us has no rotation,
+    and the least-privilege pack's advisory secrets-rotation policy names it."""
+    result = run(build(**PROFILES[profile]), preview)
+    assert result.count("aws:secretsmanager/secretRotation:SecretRotation") == 0
+    secrets_rotation = policy("secrets-rotation")
+    assert secrets_rotation.enforcement_level == EnforcementLevel.ADVISORY
+    found: list[str] = []
+    resources = policy_resources(stack_request(result.resources))
+    secrets_rotation.validate(StackValidationArgs(resources, None), lambda message, urn=None: found.append(urn))
+    assert [urn.split("::")[-1] for urn in found] == (["db-db-credentials"] if "replica" in profile else [])

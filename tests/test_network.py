@@ -15,6 +15,8 @@ ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
 NAT_GATEWAY = "aws:ec2/natGateway:NatGateway"
 INSTANCE = "aws:ec2/instance:Instance"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 
 
 def build(**overrides: Any):
@@ -169,12 +171,30 @@ def test_default_security_group_is_emptied_and_flow_logs_kept(preview: bool) -> 
             assert "*" not in stmt["Resource"] and all(":*" not in a for a in stmt["Action"])
 
 
-def test_free_s3_gateway_endpoint_on_private_and_isolated_tables(preview: bool) -> None:
-    result = run(build(), preview)
-    endpoint = result.one("aws:ec2/vpcEndpoint:VpcEndpoint")
+@pytest.mark.parametrize(("public_subnets", "tables"), [(True, 7), (False, 6)])
+def test_free_s3_gateway_endpoint_on_the_route_table_of_every_tier(preview: bool, public_subnets: bool, tables: int) -> None:
+    result = run(build(bastion_enabled=False, nat_strategy="none", public_subnets=public_subnets), preview)
+    endpoint = result.one(ENDPOINT)
     assert endpoint.inputs["vpcEndpointType"] == "Gateway"
     assert endpoint.inputs["serviceName"] == "com.amazonaws.us-east-1.s3"
-    assert len(endpoint.inputs["routeTableIds"]) == 6
+    assert len(endpoint.inputs["routeTableIds"]) == result.count(ROUTE_TABLE) == tables
+    assert set(endpoint.property_dependencies["routeTableIds"]) == {t.urn for t in result.of_type(ROUTE_TABLE)}
+
+
+def test_bastion_reaches_only_the_vpc_and_s3_through_the_endpoint(preview: bool) -> None:
+    """dnf's repositories live in S3: HTTPS to S3's prefix list replaces HTTPS to the internet."""
+    result = run(build(), preview)
+    bastion_sg = result.named("net-bastion", "aws:ec2/securityGroup:SecurityGroup")
+    egress = {r.name: r for r in result.of_type(EGRESS) if depends_on(result, r, bastion_sg)}
+    assert set(egress) == {"net-bastion-ssh-out", "net-bastion-https-out"}
+    ssh, https = egress["net-bastion-ssh-out"], egress["net-bastion-https-out"]
+    assert (ssh.inputs["fromPort"], ssh.inputs["toPort"], ssh.inputs["cidrIpv4"]) == (22.0, 22.0, "10.0.0.0/16")
+    assert (https.inputs["ipProtocol"], https.inputs["fromPort"], https.inputs["toPort"]) == ("tcp", 443.0, 443.0)
+    assert "cidrIpv4" not in https.inputs and "cidrIpv6" not in https.inputs
+    endpoint = result.one(ENDPOINT)
+    assert https.property_dependencies["prefixListId"] == [endpoint.urn]
+    if not preview:
+        assert https.inputs["prefixListId"] == endpoint.state["prefixListId"] and https.inputs["prefixListId"].startswith("pl-")
 
 
 def test_bastion_is_hardened_and_recovers_itself(preview: bool) -> None:

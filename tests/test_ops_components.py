@@ -20,6 +20,9 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 RULE = "aws:cloudwatch/eventRule:EventRule"
 PERMISSION = "aws:lambda/permission:Permission"
 TOPIC = "aws:sns/topic:Topic"
+KEY = "aws:kms/key:Key"
+TRAIL = "aws:cloudtrail/trail:Trail"
+TRAIL_ARN = "arn:aws:cloudtrail:us-east-1:123456789012:trail/test-test-owner-tag"
 GIVEN_TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-alarms"
 
 
@@ -117,7 +120,8 @@ def test_health_check_alarms_on_errors_and_throttles_to_an_encrypted_topic_with_
 
 def test_given_topic_is_used_and_no_topic_is_created(preview: bool) -> None:
     result = run(lambda: (health_check(alarm_topic_arn=GIVEN_TOPIC), tagger(alarm_topic_arn=GIVEN_TOPIC)), preview)
-    assert result.count(TOPIC) == 0 and result.count("aws:kms/key:Key") == 0
+    assert result.count(TOPIC) == 0
+    assert [k.name for k in result.of_type(KEY)] == ["owner-tag-trail"], "only the trail's key, no topic key"
     alarms = result.of_type(ALARM)
     assert len(alarms) == 4
     assert all(a.inputs["alarmActions"] == [GIVEN_TOPIC] for a in alarms)
@@ -174,7 +178,7 @@ def test_owner_tagger_creates_a_trail_with_a_private_encrypted_tls_only_bucket(p
     lifecycle = result.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
     assert {"days": 90} in [rule.get("expiration") for rule in lifecycle.inputs["rules"]]
     if not preview:
-        trail_arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/test-test-owner-tag"
+        trail_arn = TRAIL_ARN
         found = json.loads(policy.inputs["policy"])["Statement"]
         by_sid = {s["Sid"]: s for s in found}
         assert by_sid["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -185,10 +189,41 @@ def test_owner_tagger_creates_a_trail_with_a_private_encrypted_tls_only_bucket(p
         assert by_sid["CloudTrailWrite"]["Resource"] == [f"arn:aws:s3:::{bucket}/AWSLogs/123456789012/*"]
 
 
+def test_owner_tagger_trail_covers_every_region_and_encrypts_with_a_rotating_key_of_its_own(preview: bool) -> None:
+    result = run(tagger, preview)
+    trail = result.one(TRAIL)
+    assert trail.inputs["isMultiRegionTrail"] is True
+    assert trail.inputs["includeGlobalServiceEvents"] is True, "CloudTrail refuses a multi-region trail without global events"
+    assert trail.inputs["enableLogFileValidation"] is True
+    key = result.named("owner-tag-trail", KEY)
+    assert key.inputs["enableKeyRotation"] is True and key.inputs["deletionWindowInDays"] == 30
+    assert {"Name", "Project", "Stack", "Component"} <= set(key.inputs["tags"])
+    assert trail.property_dependencies["kmsKeyId"] == [key.urn]
+    if not preview:
+        assert trail.inputs["kmsKeyId"] == key.state["arn"]
+
+
+def test_owner_tagger_trail_key_policy_is_the_cloudtrail_guides_for_this_trail_only() -> None:
+    result = run(tagger)
+    by_sid = {s["Sid"]: s for s in json.loads(result.named("owner-tag-trail", KEY).inputs["policy"])["Statement"]}
+    assert set(by_sid) == {"AccountAdministersKey", "CloudTrailEncryptsLogs", "CloudTrailDecryptsWithBucketKey", "CloudTrailDescribesKey"}
+    admin = by_sid.pop("AccountAdministersKey")
+    assert admin["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"} and "kms:*" not in admin["Action"]
+    for sid, stmt in by_sid.items():
+        assert stmt["Principal"] == {"Service": "cloudtrail.amazonaws.com"} and stmt["Effect"] == "Allow", sid
+        assert stmt["Condition"]["StringEquals"] == {"aws:SourceArn": TRAIL_ARN}, sid
+    assert by_sid["CloudTrailEncryptsLogs"]["Action"] == ["kms:GenerateDataKey*"]
+    assert by_sid["CloudTrailEncryptsLogs"]["Condition"]["StringLike"] == {
+        "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*"
+    }
+    assert by_sid["CloudTrailDecryptsWithBucketKey"]["Action"] == ["kms:Decrypt"]
+    assert by_sid["CloudTrailDescribesKey"]["Action"] == ["kms:DescribeKey"]
+
+
 def test_owner_tagger_uses_an_existing_trail_when_asked(preview: bool) -> None:
     result = run(lambda: tagger(create_trail=False), preview)
     assert result.count("aws:cloudtrail/trail:Trail") == 0
-    assert result.count("aws:s3/bucket:Bucket") == 0
+    assert result.count("aws:s3/bucket:Bucket") == 0 and result.count(KEY) == 1, "only the alarm topic's key"
     assert result.count(FUNCTION) == 1 and result.count(RULE) == 1
 
 

@@ -11,7 +11,9 @@ import yaml
 from policies.__main__ import main
 from policies.offline.check import run_check
 from policies.offline.report import SECRET_TEXT, UNKNOWN_TEXT, json_value
-from tests.harness import REPO, STACKS
+from tests.harness import REPO, STACKS, reveal, run_stack
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
 INSECURE = Path(__file__).resolve().parent / "fixtures" / "insecure_program"
 
@@ -138,6 +140,62 @@ def test_committed_stacks_pass_every_pack(committed) -> None:
     assert committed.config_file == REPO / "policies" / "config" / f"{committed.stack}.json"
     lines = [f"{d.pack}/{d.policy} {d.urn.split('::')[-1]}: {d.detail}" for d in committed.mandatory]
     assert not lines, "\n".join(lines)
+
+
+def test_cloudfront_origin_tls_is_relaxed_exactly_where_the_stack_has_no_origin_certificate(committed) -> None:
+    """A policy's findings all carry its level, so the pack cannot say "advisory only without a certificate";
+    the stack's pack config says it, and only while the stack config sets no certificateArn."""
+    stack_file = yaml.safe_load((REPO / f"Pulumi.{committed.stack}.yaml").read_text())["config"]
+    pack_config = json.loads(committed.config_file.read_text())
+    without_certificate = not stack_file.get("awsinaction:certificateArn")
+    assert (pack_config.get("cloudfront-origin-tls") == "advisory") is without_certificate
+    found = [v for v in committed.violations if v.policy == "cloudfront-origin-tls"]
+    if without_certificate:
+        assert [(v.level, v.urn.split("::")[-1]) for v in found] == [("advisory", "shop-cdn-cdn")]
+        assert "origins[0] (load-balancer): originProtocolPolicy is 'http-only'" in found[0].detail
+        assert "originSslProtocols" not in found[0].detail, "the relaxation covers plain HTTP only, never weak TLS"
+
+
+def test_committed_pack_configs_keep_bastion_egress_and_bucket_logs_strict(committed) -> None:
+    pack_config = json.loads(committed.config_file.read_text())
+    assert "sg-egress-restricted" not in pack_config, "the bastion reaches S3 through the gateway endpoint, not the internet"
+    logging = pack_config.get("access-logging")
+    assert not isinstance(logging, dict) or "resources" not in logging, "every kind logs, buckets included"
+
+
+EVERY_OPTION = {
+    "awsinaction:ownerTaggerEnabled": "true",
+    "awsinaction:healthCheckEnabled": "true",
+    "awsinaction:certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0f7b1a2c-3d4e-5f60-7a8b-9c0d1e2f3a4b",
+    "awsinaction:originDomainName": "origin.shop.example.com",
+    "awsinaction:domainName": "shop.example.com",
+    "awsinaction:hostedZoneId": "Z0123456789ABC",
+}
+"""prod with the book's Lambda automations (a trail of its own) and an HTTPS origin."""
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["update", "preview"])
+def every_option(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    strict = json.loads((REPO / "policies" / "config" / "prod.json").read_text())
+    del strict["cloudfront-origin-tls"]  # its default level: mandatory
+    config_file = tmp_path_factory.mktemp("strict") / "prod.json"
+    config_file.write_text(json.dumps(strict))
+    run = run_stack("prod", request.param, overrides=EVERY_OPTION)
+    return run, run_check(REPO, "prod", preview=request.param, config_file=config_file, program_run=run)
+
+
+def test_prod_with_every_option_on_passes_every_policy_at_its_strictest(every_option) -> None:
+    run, result = every_option
+    trail = run.one("aws:cloudtrail/trail:Trail")
+    assert trail.inputs["isMultiRegionTrail"] is True and "kmsKeyId" in trail.inputs, "the owner tagger's own trail is checked"
+    origins = reveal(run.one(DISTRIBUTION).inputs["origins"])
+    assert [o["customOriginConfig"]["originProtocolPolicy"] for o in origins if "customOriginConfig" in o] == ["https-only"]
+    lines = [f"{d.pack}/{d.policy} {d.urn.split('::')[-1]}: {d.detail}" for d in result.mandatory]
+    assert not lines, "\n".join(lines)
+    judged = {"cloudtrail-secure", "access-logging", "cloudfront-origin-tls", "sg-egress-restricted", "kms-key-rotation"}
+    assert not [v for v in result.violations if v.policy in judged], "not even advisory findings on what this change fixed"
+    if not result.preview:  # a preview leaves some policies "cannot judge" (advisory); `pulumi up` leaves nothing to say
+        assert [f"{v.policy}: {v.detail}" for v in result.violations] == []
 
 
 def test_committed_stacks_stay_within_their_budget(committed) -> None:

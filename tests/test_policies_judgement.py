@@ -230,6 +230,18 @@ def test_access_logging_by_resource_kind_and_log_buckets_exempt() -> None:
     assert judge("access-logging", [res(VPC, "vpc", {"id": UNKNOWN}), flow]) == ([], ""), "preview: by dependency"
 
 
+def test_a_trails_bucket_is_a_log_bucket_by_name_or_by_dependency_in_preview() -> None:
+    trail_logs = res(BUCKET, "trail-logs", {"id": "trail-logs", "bucket": "trail-logs", "arn": "arn:aws:s3:::trail-logs"})
+    assets = res(BUCKET, "assets", {"id": "assets-bucket", "bucket": "assets-bucket"})
+    trail = res("aws:cloudtrail/trail:Trail", "trail", {"s3BucketName": "trail-logs"})
+    assert names(judge("access-logging", [trail_logs, assets])[0]) == ["assets", "trail-logs"]
+    assert names(judge("access-logging", [trail_logs, assets, trail])[0]) == ["assets"], "CloudTrail writes to trail-logs"
+    unknown = res(BUCKET, "trail-logs", {"id": UNKNOWN, "bucket": UNKNOWN})
+    pending = res("aws:cloudtrail/trail:Trail", "trail", {"s3BucketName": UNKNOWN}, {"s3BucketName": ["trail-logs"]})
+    found, cannot = judge("access-logging", [unknown, pending])
+    assert found == [] and "trail-logs" not in cannot
+
+
 def test_secrets_rotation() -> None:
     secret = res(SECRET, "db", {"id": "arn:secret:db", "arn": "arn:secret:db"})
     assert names(judge("secrets-rotation", [secret])[0]) == ["db"]

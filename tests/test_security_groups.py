@@ -17,6 +17,7 @@ SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 EC2_TEXT = re.compile(r"^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$")
 """What EC2 accepts in security group names and descriptions and in rule descriptions (CreateSecurityGroup,
 AuthorizeSecurityGroupEgress API references), at most 255 characters."""
@@ -25,11 +26,12 @@ VPC = "10.0.0.0/16"
 WORLD = "0.0.0.0/0"
 
 Rule = tuple[str, Optional[int], Optional[int], str]
-"""(protocol, from port, to port, destination): a CIDR, a prefix list, or sg:<logical name of the group>."""
+"""(protocol, from port, to port, destination): a CIDR, pl:<logical name of the gateway endpoint whose prefix list it is>,
+or sg:<logical name of the group>."""
 
 EXPECTED_EGRESS: dict[str, set[Rule]] = {
     "shop-network-nat": {("-1", None, None, WORLD)},
-    "shop-network-bastion": {("tcp", 22, 22, VPC), ("tcp", 443, 443, WORLD)},
+    "shop-network-bastion": {("tcp", 22, 22, VPC), ("tcp", 443, 443, "pl:shop-network-s3-endpoint")},
     "shop-network-app": {("-1", None, None, VPC), ("tcp", 443, 443, WORLD)},
     "shop-lb-alb": {("tcp", 80, 80, VPC)},
     "shop-db-db": set(),
@@ -90,6 +92,13 @@ def _owner(result: MockRun, rule: Any, key: str) -> str:
     return names[urn]
 
 
+def _prefix_list(result: MockRun, rule: Any) -> str:
+    """pl:<logical name of the gateway endpoint> whose prefix list the rule names (known in preview too), else the ID."""
+    endpoints = {e.urn: e.name for e in result.of_type(ENDPOINT)}
+    named = [endpoints[u] for u in rule.property_dependencies.get("prefixListId", []) if u in endpoints]
+    return f"pl:{named[0]}" if named else str(rule.inputs["prefixListId"])
+
+
 def egress_by_group(result: MockRun) -> dict[str, set[Rule]]:
     """Every egress rule of the run, in any of the three forms the provider offers, by group logical name."""
     table: dict[str, set[Rule]] = {group.name: set() for group in result.of_type(SECURITY_GROUP)}
@@ -98,7 +107,7 @@ def egress_by_group(result: MockRun) -> dict[str, set[Rule]]:
         destination = (
             spec.get("cidrIpv4")
             or spec.get("cidrIpv6")
-            or spec.get("prefixListId")
+            or (_prefix_list(result, rule) if "prefixListId" in spec else None)
             or (f"sg:{_owner(result, rule, 'referencedSecurityGroupId')}" if "referencedSecurityGroupId" in spec else "?")
         )
         table[_owner(result, rule, "securityGroupId")].add(

@@ -1,7 +1,8 @@
 """Access logs: who asked CloudFront, the load balancers, the buckets and the APIs for what; which addresses talked
 in each VPC (flow logs).
 
-A bucket that receives logs is not asked to log itself (its own access logs would land in it, forever).
+A bucket that receives logs (access logs, log deliveries, CloudTrail trails) is not asked to log itself: its own
+access logs would land in it, forever.
 """
 
 from typing import Any
@@ -20,6 +21,7 @@ LOG_DESTINATION = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"
 API_STAGES = ("aws:apigateway/stage:Stage", "aws:apigatewayv2/stage:Stage")
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+TRAIL = "aws:cloudtrail/trail:Trail"
 KINDS = ["cloudfront", "loadBalancers", "buckets", "apiStages", "vpcs"]
 
 
@@ -43,6 +45,7 @@ def _log_targets(stack: StackIndex) -> set[str]:
         (stack.of_type(*BUCKET_LOGGING), (), "targetBucket"),
         (stack.of_type(DISTRIBUTION), ("loggingConfig",), "bucket"),
         (stack.of_type(LOG_DESTINATION), ("deliveryDestinationConfiguration",), "destinationResourceArn"),
+        (stack.of_type(TRAIL), (), "s3BucketName"),
     ]
     for resources, path, key in sources:
         for resource in resources:
