@@ -15,10 +15,33 @@ STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in REPO.glob("Pulum
 WORLD = ("0.0.0.0/0", "::/0")
 
 
+class Program:
+    """A program built from a factory and its arguments; runs of the same program and mode are shared.
+
+    Tests only read a run's result, and the mocks answer the same way every time, so `run` keeps one result
+    per (program, mode, config) for the test process instead of building identical stacks again.
+    """
+
+    def __init__(self, factory: Callable[..., Any], **arguments: Any) -> None:
+        self.factory, self.arguments = factory, arguments
+        self.key = f"{factory.__module__}.{factory.__qualname__}({sorted(arguments.items())!r})"
+
+    def __call__(self) -> Any:
+        return self.factory(**self.arguments)
+
+
+_RUNS: dict[tuple[str, bool, str], MockRun] = {}
+
+
 def run(program: Callable[[], Any], preview: bool = False, config: Optional[Mapping[str, Any]] = None) -> MockRun:
-    """Run `program` (which builds components) under mocks in update or preview mode."""
+    """Run `program` (which builds components) under mocks in update or preview mode (once per process for a Program)."""
+    key = (program.key, preview, repr(sorted((config or {}).items()))) if isinstance(program, Program) else None
+    if key is not None and key in _RUNS:
+        return _RUNS[key]
     result = run_under_mocks(program, project="test", stack="test", config=config, preview=preview)
     assert not result.duplicate_urns(), f"duplicate URNs: {result.duplicate_urns()}"
+    if key is not None:
+        _RUNS[key] = result
     return result
 
 

@@ -17,7 +17,7 @@ from components.content_delivery import (
     OriginProtocol,
 )
 from policies.offline.runner import run_under_mocks
-from tests.harness import STACKS, depends_on, is_known, reveal, run, run_stack
+from tests.harness import STACKS, Program, depends_on, is_known, reveal, run, run_stack
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -25,9 +25,13 @@ POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 
 
-def build(**overrides: Any):
+def _delivery(**args: Any) -> ContentDelivery:
+    return ContentDelivery("shop", ContentDeliveryArgs(**args))
+
+
+def build(**overrides: Any) -> Program:
     args = {"origin_domain_name": "alb-123.us-east-1.elb.amazonaws.com", "origin_verify_header_value": "token", **overrides}
-    return lambda: ContentDelivery("shop", ContentDeliveryArgs(**args))
+    return Program(_delivery, **args)
 
 
 def test_two_origins_alb_default_and_bucket_for_static_paths(preview: bool) -> None:

@@ -11,7 +11,7 @@ from pulumi_policy import EnforcementLevel, StackValidationArgs
 from components.database import DATABASE_ALARMS, Database, DatabaseArgs, DatabaseEngine, check_subnet_ids
 from policies.offline.analyze import policy_resources, stack_request
 from policies.offline.runner import MockRun
-from tests.harness import children_of, depends_on, run, world_open_ingress
+from tests.harness import Program, children_of, depends_on, run, world_open_ingress
 from tests.policy_harness import policy
 
 INSTANCE = "aws:rds/instance:Instance"
@@ -75,14 +75,15 @@ def database_args(**overrides: Any) -> DatabaseArgs:
     return DatabaseArgs(**values)
 
 
-def build(name: str = "db", export: bool = True, **overrides: Any):
-    def program() -> None:
-        database = Database(name, database_args(**overrides))
-        if export:
-            for output in OUTPUTS:
-                pulumi.export(output, getattr(database, output))
+def _database(name: str, export: bool, **overrides: Any) -> None:
+    database = Database(name, database_args(**overrides))
+    if export:
+        for output in OUTPUTS:
+            pulumi.export(output, getattr(database, output))
 
-    return program
+
+def build(name: str = "db", export: bool = True, **overrides: Any) -> Program:
+    return Program(_database, name=name, export=export, **overrides)
 
 
 def primary(result: MockRun) -> Any:

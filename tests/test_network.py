@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from components.network import NAT_METRIC_NAME, NAT_METRIC_NAMESPACE, NatStrategy, Network, NetworkArgs, check_ssh_allowed_cidrs
-from tests.harness import children_of, depends_on, port_in, run, world_open_ingress
+from tests.harness import Program, children_of, depends_on, port_in, run, world_open_ingress
 
 SUBNET = "aws:ec2/subnet:Subnet"
 ROUTE = "aws:ec2/route:Route"
@@ -19,7 +19,11 @@ EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
 
 
-def build(**overrides: Any):
+def _network(**args: Any) -> Network:
+    return Network("net", NetworkArgs(**args))
+
+
+def build(**overrides: Any) -> Program:
     args = {
         "cidr_block": "10.0.0.0/16",
         "az_count": 3,
@@ -28,7 +32,7 @@ def build(**overrides: Any):
         "ssh_allowed_cidrs": ["203.0.113.0/24"],
         **overrides,
     }
-    return lambda: Network("net", NetworkArgs(**args))
+    return Program(_network, **args)
 
 
 def subnets_by_tier(result) -> dict[str, list]:

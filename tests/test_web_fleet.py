@@ -29,7 +29,7 @@ from tests.compute_fixtures import (
     fleet_args,
     stack_program,
 )
-from tests.harness import is_known, run, run_stack, world_open_ingress
+from tests.harness import Program, is_known, run, run_stack, world_open_ingress
 
 GROUP = "aws:autoscaling/group:Group"
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -49,8 +49,12 @@ def stacks() -> dict[tuple[str, bool], Any]:
     return {(stack, preview): run(stack_program(config), preview) for stack, config in STACKS.items() for preview in (False, True)}
 
 
+def _fleet(**overrides: Any) -> WebFleet:
+    return WebFleet("web", fleet_args(**overrides))
+
+
 def fleet_only(preview: bool, **overrides: Any):
-    return run(lambda: WebFleet("web", fleet_args(**overrides)), preview)
+    return run(Program(_fleet, **overrides), preview)
 
 
 def private_subnets(result) -> list:
@@ -135,9 +139,10 @@ def test_image_architecture_follows_the_instance_type(preview: bool, monkeypatch
     calls: list[str] = []
     original = web_fleet.al2023_ami_id
     monkeypatch.setattr(web_fleet, "al2023_ami_id", lambda arch: calls.append(arch) or original(arch))
-    fleet_only(preview, instance_type="t3.micro")
-    fleet_only(preview)
-    fleet_only(preview, instance_type="m7g.large", architecture="arm64")
+    # Plain lambdas, not shared runs: the lookup is patched for this test only.
+    run(lambda: _fleet(instance_type="t3.micro"), preview)
+    run(lambda: _fleet(), preview)
+    run(lambda: _fleet(instance_type="m7g.large", architecture="arm64"), preview)
     assert calls == ["x86_64", "arm64", "arm64"]
 
 
@@ -147,9 +152,10 @@ def test_a_pinned_ami_replaces_the_lookup(preview: bool, monkeypatch: pytest.Mon
     calls: list[str] = []
     monkeypatch.setattr(web_fleet, "al2023_ami_id", lambda arch: calls.append(arch) or "ami-looked-up")
     pinned = "ami-0123456789abcdef0"
-    assert fleet_only(preview, ami_id=pinned).one(TEMPLATE).inputs["imageId"] == pinned
+    # Plain lambdas, not shared runs: the lookup is patched for this test only.
+    assert run(lambda: _fleet(ami_id=pinned), preview).one(TEMPLATE).inputs["imageId"] == pinned
     assert calls == [], "a pinned stack never looks up the latest image"
-    assert fleet_only(preview).one(TEMPLATE).inputs["imageId"] == "ami-looked-up"
+    assert run(lambda: _fleet(), preview).one(TEMPLATE).inputs["imageId"] == "ami-looked-up"
 
 
 def test_the_stack_setting_pins_the_ami(stacks, preview: bool) -> None:

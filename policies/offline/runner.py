@@ -1,7 +1,9 @@
 """Run a Pulumi program or a function under mocks and return what it registered and exported."""
 
+import functools
 import json
 import os
+import pathlib
 import runpy
 import sys
 from contextlib import contextmanager
@@ -10,7 +12,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence
 
 import pulumi
+import pulumi.runtime.resource
 from pulumi.runtime.mocks import Mocks
+from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import get_root_resource
 
 from .mocks import AwsMocks, RecordedResource, RecordingMonitor
@@ -94,7 +98,8 @@ def run_under_mocks(
         return pulumi.Output.from_input(outputs).apply(exports.update)
 
     try:
-        pulumi.runtime.test(body)()
+        with _source_frame_only():
+            pulumi.runtime.test(body)()
     except Exception as error:
         # Let callers prove that a refused config registered nothing.
         error.registered = list(monitor.recorded)  # type: ignore[attr-defined]
@@ -103,6 +108,50 @@ def run_under_mocks(
         pulumi.runtime.set_all_config({}, [])
         pulumi.runtime.settings.reset_options()
     return MockRun(resources=list(monitor.recorded), outputs=exports)
+
+
+@functools.cache
+def _file_uri(filename: str) -> str:
+    try:
+        return pathlib.Path(filename).as_uri()
+    except ValueError:  # a relative or odd name (<string>): as the SDK, no position
+        return ""
+
+
+@contextmanager
+def _source_frame_only() -> Iterator[None]:
+    """Build only the frame the monitor reads from each registration's stack trace: the resource's source position.
+
+    The SDK walks every frame of the stack and turns each file name into a URI for every resource it registers,
+    a sixth of a mock run in a deep stack such as pytest's; the mock monitor keeps only the source position, the
+    first frame outside the resource constructors, which is found here the same way (the third `__init__` up).
+    """
+    module = pulumi.runtime.resource
+    original = getattr(module, "_get_stack_trace", None)
+    if original is None:  # another SDK version: keep its own
+        yield
+        return
+
+    def source_frame() -> Any:
+        frame, inits = sys._getframe(1), 0
+        while frame is not None:
+            if frame.f_code.co_name == "__init__":
+                inits += 1
+                if inits == 3:
+                    caller = frame.f_back
+                    uri = _file_uri(caller.f_code.co_filename) if caller is not None else ""
+                    if uri:
+                        position = source_pb2.SourcePosition(uri=uri, line=caller.f_lineno)
+                        return source_pb2.StackTrace(frames=[source_pb2.StackFrame(pc=position)])
+                    break
+            frame = frame.f_back
+        return source_pb2.StackTrace()
+
+    module._get_stack_trace = source_frame
+    try:
+        yield
+    finally:
+        module._get_stack_trace = original
 
 
 def _default_mocks(region: str, preview: bool) -> Mocks:
