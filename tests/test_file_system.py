@@ -21,7 +21,7 @@ from components.file_system import (
     file_system_policy,
 )
 from policies.offline.runner import MockRun
-from tests.harness import children_of, depends_on, run, world_open_ingress
+from tests.harness import Program, children_of, depends_on, run, world_open_ingress
 
 FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
 MOUNT_TARGET = "aws:efs/mountTarget:MountTarget"
@@ -54,16 +54,17 @@ def fs_args(**overrides: Any) -> SharedFileSystemArgs:
     return SharedFileSystemArgs(**values)
 
 
-def build(name: str = "files", mount_path: str = "", **overrides: Any):
-    def program() -> None:
-        shared = SharedFileSystem(name, fs_args(**overrides))
-        for output in ("file_system_id", "file_system_arn", "dns_name", "access_point_id", "client_security_group_id",
-                       "mount_target_security_group_id", "alarm_topic_arn"):
-            pulumi.export(output, getattr(shared, output))
-        if mount_path:
-            pulumi.export("mount_commands", shared.mount_commands(mount_path))
+def _shared_file_system(name: str, mount_path: str, **overrides: Any) -> None:
+    shared = SharedFileSystem(name, fs_args(**overrides))
+    for output in ("file_system_id", "file_system_arn", "dns_name", "access_point_id", "client_security_group_id",
+                   "mount_target_security_group_id", "alarm_topic_arn"):
+        pulumi.export(output, getattr(shared, output))
+    if mount_path:
+        pulumi.export("mount_commands", shared.mount_commands(mount_path))
 
-    return program
+
+def build(name: str = "files", mount_path: str = "", **overrides: Any) -> Program:
+    return Program(_shared_file_system, name=name, mount_path=mount_path, **overrides)
 
 
 def group(result: MockRun, suffix: str) -> Any:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from components.ec2_owner_tagger import EVENT_PATTERN, Ec2OwnerTagger, Ec2OwnerTaggerArgs
 from components.lambda_function import HANDLERS_DIR, PYTHON_RUNTIME, check_schedule_expression, handler_archive, physical_name
 from components.website_health_check import WebsiteHealthCheck, WebsiteHealthCheckArgs
-from tests.harness import depends_on, is_known, run
+from tests.harness import Program, depends_on, is_known, run
 
 FUNCTION = "aws:lambda/function:Function"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -63,7 +63,7 @@ def assert_lambda_alarms(result: Any, function_name: str) -> list:
 
 
 def test_health_check_runs_the_packaged_handler_on_the_book_schedule(preview: bool) -> None:
-    result = run(health_check, preview)
+    result = run(Program(health_check), preview)
     function = result.one(FUNCTION)
     assert function.inputs["name"] == "test-test-health"
     assert function.inputs["runtime"] == PYTHON_RUNTIME.value == "python3.13"
@@ -93,7 +93,7 @@ def test_health_check_runs_the_packaged_handler_on_the_book_schedule(preview: bo
 
 
 def test_health_check_role_may_only_write_its_own_log_group(preview: bool) -> None:
-    result = run(health_check, preview)
+    result = run(Program(health_check), preview)
     found = statements(result)
     assert_least_privilege(found)
     assert [s["Action"] for s in found] == [["logs:CreateLogStream", "logs:PutLogEvents"]]
@@ -128,7 +128,7 @@ def test_given_topic_is_used_and_no_topic_is_created(preview: bool) -> None:
 
 
 def test_owner_tagger_rule_matches_run_instances_from_cloudtrail(preview: bool) -> None:
-    result = run(tagger, preview)
+    result = run(Program(tagger), preview)
     rule = result.one(RULE)
     assert json.loads(rule.inputs["eventPattern"]) == {
         "source": ["aws.ec2"],
@@ -146,7 +146,7 @@ def test_owner_tagger_rule_matches_run_instances_from_cloudtrail(preview: bool) 
 
 
 def test_owner_tagger_role_may_only_create_the_owner_tag_on_instances(preview: bool) -> None:
-    result = run(tagger, preview)
+    result = run(Program(tagger), preview)
     found = statements(result)
     assert_least_privilege(found)
     tagging = [s for s in found if s["Action"] == ["ec2:CreateTags"]]
@@ -163,7 +163,7 @@ def test_owner_tagger_role_may_only_create_the_owner_tag_on_instances(preview: b
 
 
 def test_owner_tagger_creates_a_trail_with_a_private_encrypted_tls_only_bucket(preview: bool) -> None:
-    result = run(tagger, preview)
+    result = run(Program(tagger), preview)
     trail = result.one("aws:cloudtrail/trail:Trail")
     assert trail.inputs["name"] == "test-test-owner-tag"
     assert trail.inputs["enableLogging"] is True and trail.inputs["enableLogFileValidation"] is True
@@ -190,7 +190,7 @@ def test_owner_tagger_creates_a_trail_with_a_private_encrypted_tls_only_bucket(p
 
 
 def test_owner_tagger_trail_covers_every_region_and_encrypts_with_a_rotating_key_of_its_own(preview: bool) -> None:
-    result = run(tagger, preview)
+    result = run(Program(tagger), preview)
     trail = result.one(TRAIL)
     assert trail.inputs["isMultiRegionTrail"] is True
     assert trail.inputs["includeGlobalServiceEvents"] is True, "CloudTrail refuses a multi-region trail without global events"
