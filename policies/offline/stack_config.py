@@ -251,8 +251,13 @@ class _Document:
             raise self.fail(node, f"{what}: key {shown(shown_key)} is not text; quote it or use a name")
         return node.value
 
-    def scalar_text(self, node: ScalarNode, key: str) -> str:
-        """A scalar config value as the program receives it: the text as written, "" for null."""
+    def scalar_text(self, node: ScalarNode, key: str, nested: bool = False) -> str:
+        """A scalar config value as the program receives it: the text as written, "" for null.
+
+        The CLI reads a plain value as the string written (`yes`, `0x2`, `1_0`, `010` and `8.40` stay
+        those strings) and the program types it; inside a list or map it is YAML that types the value, so a
+        spelling YAML would rewrite there (`010` -> 8, `8.40` -> 8.4) is refused instead of passed on changed.
+        """
         self.spend(node)
         if not _plain(node) or (node.tag == _STR and _implicit_tag(node.value) != _STR):
             return node.value  # quoted, or an explicit !!str: the text
@@ -263,7 +268,7 @@ class _Document:
             raise self.fail(node, f"{key}: the YAML tag {_tag_name(node.tag)} is not supported here; write plain text")
         if implicit == _NULL:
             return ""  # the CLI passes an empty string (and warns)
-        respelled = respelling(node.value)
+        respelled = respelling(node.value) if nested else None
         if respelled is not None:
             raise self.fail(
                 node,
@@ -286,7 +291,7 @@ class _Document:
             if node.tag not in (_MAP,):
                 raise self.fail(node, f"{key}: the YAML tag {_tag_name(node.tag)} is not supported here; write a plain map")
             return {name: self.data(value, key, depth + 1) for name, _, value in self.pairs(node, key)}
-        text = self.scalar_text(node, key)  # refuses tags and re-spelled numbers
+        text = self.scalar_text(node, key, nested=True)  # refuses tags and re-spelled numbers
         if not _plain(node) or node.tag == _STR:
             return text
         return _typed(text, _implicit_tag(text))
