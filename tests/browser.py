@@ -72,7 +72,7 @@ def _readme_picture() -> None:
         html.write_text(render("html", prod, diff))
         target = repo / "docs" / "images" / "html-report.png"
         target.parent.mkdir(exist_ok=True)
-        screenshot(html, target)
+        screenshot(html, target, full_page=True)
     print(f"wrote {target}")
 
 

@@ -74,7 +74,10 @@ class CheckResult:
     def pack_config_note(self) -> str:
         """Which pack config applied, said plainly when the stack has none of its own."""
         if self.config_file is not None:
-            return f"pack config: {self.config_file}"
+            shown = self.config_file
+            if Path(shown).resolve().is_relative_to(self.project_dir):
+                shown = Path(shown).resolve().relative_to(self.project_dir)  # the same text on every machine
+            return f"pack config: {shown}"
         return (
             f"pack config: none (no policies/config/{self.stack}.json), so every policy runs with its defaults, the strict "
             "production ones; copy policies/config/dev.json for a throw-away stack"

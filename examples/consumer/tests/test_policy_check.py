@@ -27,7 +27,7 @@ def test_the_check_is_installed_under_its_own_name() -> None:
 def test_console_script_checks_this_project_with_its_pack_config() -> None:
     done = subprocess.run([str(CHECK), "--stack", "dev", "--project", str(PROJECT_DIR)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert f"pack config: {PROJECT_DIR / 'policies' / 'config' / 'dev.json'}" in done.stdout
+    assert "pack config: policies/config/dev.json" in done.stdout
     assert "PASS: 0 mandatory violation(s)" in done.stdout
 
 
