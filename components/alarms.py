@@ -46,12 +46,13 @@ class AlarmSpec:
     """Actions besides notifying the topic, e.g. EC2's recover or reboot action."""
 
 
-def alarm_key_policy(account_id: str) -> str:
+def alarm_key_policy(account_id: str, partition: str = "aws") -> str:
     """Key policy: the account administers and uses the key; CloudWatch alarms may encrypt for the topic.
 
-    Resource "*" is required here: in a key policy it means "this key", whose ARN does not exist yet.
+    Resource "*" is required here: in a key policy it means "this key", whose ARN does not exist yet. The
+    partition (aws, aws-cn, aws-us-gov) is part of the root principal's ARN, or KMS refuses the policy.
     """
-    root = f"arn:aws:iam::{account_id}:root"
+    root = f"arn:{partition}:iam::{account_id}:root"
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -76,7 +77,7 @@ def encrypted_alarm_topic(name: str, component: str, tags: Optional[Mapping[str,
         description=f"Encrypts the alarm topic of {name}",
         enable_key_rotation=True,
         deletion_window_in_days=30,
-        policy=alarm_key_policy(account),
+        policy=alarm_key_policy(account, aws.get_partition().partition),
         tags=resource_tags(f"{name}-alarms", component, tags),
         opts=child,
     )

@@ -177,11 +177,13 @@ def app_servers(parent: pulumi.Resource, spec: ServerSpec) -> ServerParts:
     )
     directions = (("in", spec.ingress, aws.vpc.SecurityGroupIngressRule), ("out", spec.egress, aws.vpc.SecurityGroupEgressRule))
     for direction, rules, kind in directions:
+        seen: dict[str, int] = {}
         for rule in rules:
-            rule_name = f"{name}-servers-{direction}-{rule.port}-{_source_label(rule)}"
-            source: dict[str, Any] = (
-                {"cidr_ipv4": rule.cidr} if rule.cidr is not None else {"referenced_security_group_id": rule.security_group_id}
-            )
+            label = f"{name}-servers-{direction}-{rule.port}-{_source_label(rule)}"
+            seen[label] = seen.get(label, 0) + 1
+            # Two groups (or two computed CIDRs) on one port share a label: number the later ones, or the URNs collide.
+            rule_name = label if seen[label] == 1 else f"{label}-{seen[label]}"
+            source: dict[str, Any] = _rule_source(rule)
             kind(
                 rule_name, security_group_id=security_group.id, ip_protocol="tcp", from_port=rule.port, to_port=rule.port,
                 description=rule.description, tags=tags(rule_name), opts=child, **source,
@@ -216,6 +218,15 @@ def app_servers(parent: pulumi.Resource, spec: ServerSpec) -> ServerParts:
         **network,
     )
     return ServerParts(role, profile, security_group, log_group, launch_template)
+
+
+def _rule_source(rule: Rule) -> dict[str, Any]:
+    """The rule's peer as the provider takes it: an IPv6 block goes in cidr_ipv6 (EC2 refuses it in cidr_ipv4)."""
+    if rule.cidr is None:
+        return {"referenced_security_group_id": rule.security_group_id}
+    if isinstance(rule.cidr, str) and ":" in rule.cidr:
+        return {"cidr_ipv6": rule.cidr}
+    return {"cidr_ipv4": rule.cidr}
 
 
 def _source_label(rule: Rule) -> str:

@@ -275,7 +275,8 @@ class Cache(pulumi.ComponentResource):
             at_rest_encryption_enabled=True,
             kms_key_id=args.kms_key_arn,
             transit_encryption_enabled=True,
-            # Write-only: the token reaches ElastiCache but never the replication group's state.
+            # Write-only: ElastiCache never returns it; like the RandomPassword it comes from, Pulumi keeps it in
+            # state only as an encrypted secret.
             auth_token_wo=token.result,
             auth_token_wo_version=1,
             snapshot_retention_limit=args.snapshot_retention_days,

@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 from ._args import coerce_args, require
 from .alarms import AlarmSpec, create_alarms
-from .iam import assume_role_policy
+from .iam import assume_role_policy, policy_document, statement
 from .lambda_function import alarm_topic_arn as alarm_topic
 from .lambda_function import check_int_range, physical_name
 from .queue import check_kms_key_arn
@@ -140,6 +140,19 @@ def dlm_text(text: str) -> str:
     return re.sub(r" {2,}", " ", re.sub(r"[^0-9A-Za-z _-]+", " ", text)).strip()[:120] or "snapshots"
 
 
+def dlm_key_policy(kms_key_arn: str) -> str:
+    """What DLM needs on the volumes' customer managed key (EBS user guide, DLM prerequisites: permissions for encryption)."""
+    use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    return policy_document(
+        [
+            statement(use, [kms_key_arn], sid="UseTheVolumeKey"),
+            statement(
+                ["kms:CreateGrant"], [kms_key_arn], sid="GrantOnlyToAwsServices", condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}
+            ),
+        ]
+    )
+
+
 def snapshot_policy(
     parent: pulumi.Resource,
     name: str,
@@ -147,8 +160,13 @@ def snapshot_policy(
     target_tags: Mapping[str, str],
     schedule: SnapshotSchedule,
     tags: Optional[Mapping[str, str]],
+    kms_key_arn: Optional[str] = None,
 ) -> aws.dlm.LifecyclePolicy:
-    """A DLM policy that snapshots every volume carrying `target_tags` on `schedule`, with its own service role."""
+    """A DLM policy that snapshots every volume carrying `target_tags` on `schedule`, with its own service role.
+
+    With a customer managed key on the volumes, the role may also use that key: the AWS managed DLM policy
+    grants no KMS action, and DLM fails to snapshot (or copy) such volumes without it.
+    """
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(
         f"{name}-dlm",
@@ -158,6 +176,8 @@ def snapshot_policy(
         opts=child,
     )
     attachment = aws.iam.RolePolicyAttachment(f"{name}-dlm", role=role.name, policy_arn=DLM_SERVICE_ROLE_POLICY_ARN, opts=child)
+    if kms_key_arn:
+        aws.iam.RolePolicy(f"{name}-dlm-key", role=role.id, policy=dlm_key_policy(kms_key_arn), opts=child)
     rule: dict = {
         "name": dlm_text(f"every {schedule.interval_hours} h keep {schedule.retain_count}"),
         "create_rule": {"interval": schedule.interval_hours, "interval_unit": "HOURS", "times": schedule.time},
@@ -242,7 +262,7 @@ class VolumeBackups(pulumi.ComponentResource):
                 stop_instance_before_detaching=True,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        policy = snapshot_policy(self, name, component, target, _schedule(args), args.tags)
+        policy = snapshot_policy(self, name, component, target, _schedule(args), args.tags, args.kms_key_arn)
         topic_arn = alarm_topic(self, name, component, args.alarm_topic_arn, None, args.tags)
         snapshot_alarm(self, name, component, policy, topic_arn, args.tags)
 

@@ -638,10 +638,10 @@ class WebFleet(pulumi.ComponentResource):
     def _topic(self) -> aws.sns.Topic:
         """An encrypted topic that CloudWatch alarms and the Auto Scaling service-linked role may publish to."""
         name = f"{self._name}-events"
-        account = aws.get_caller_identity().account_id
-        key_policy = json.loads(alarm_key_policy(account))
+        account, partition = aws.get_caller_identity().account_id, aws.get_partition().partition
+        key_policy = json.loads(alarm_key_policy(account, partition))
         # The group's service-linked role publishes the scaling events; it exists once the group does.
-        service_role = f"arn:aws:iam::{account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+        service_role = f"arn:{partition}:iam::{account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
         key_policy["Statement"].append(
             {
                 "Sid": "AutoScalingNotifications",

@@ -203,6 +203,20 @@ def test_a_replacement_in_another_az_restores_the_newest_snapshot_and_retires_th
     assert server_boot.find_or_create_volume(ec2, *TAG, "us-east-1a", 10)[1] == "restored"  # not the stale one in 1a
 
 
+def test_after_an_az_outage_the_old_volume_never_comes_back(ec2: Any) -> None:
+    tag = ("awsinaction:server", "test-test-outage")
+    first = launch(ec2, "us-east-1a")
+    old = server_boot.attach_data_volume(ec2, *tag, first, "us-east-1a", 10, "/dev/sdf")
+    ec2.create_snapshot(VolumeId=old, TagSpecifications=[{"ResourceType": "snapshot", "Tags": [{"Key": tag[0], "Value": tag[1]}]}])
+    # AZ a fails: the server is replaced in AZ b while its volume is still attached to the unreachable instance.
+    second = launch(ec2, "us-east-1b")
+    restored = server_boot.attach_data_volume(ec2, *tag, second, "us-east-1b", 10, "/dev/sdf")
+    assert {t["Key"]: t["Value"] for t in volumes(ec2)[old]["Tags"]}.get(server_boot.SUPERSEDED_TAG) == restored
+    # Days later AZ a is back, the dead instance goes, its volume becomes available: a server landing there restores.
+    retire(ec2, first, old)
+    assert server_boot.find_or_create_volume(ec2, *tag, "us-east-1a", 10)[1] == "restored"
+
+
 def test_the_elastic_ip_moves_to_the_replacement(ec2: Any) -> None:
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
     first, second = launch(ec2, "us-east-1a"), launch(ec2, "us-east-1b")
@@ -220,3 +234,16 @@ def test_the_dns_record_points_at_the_new_private_ip(ec2: Any) -> None:
     records = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
     [record] = [r for r in records if r["Type"] == "A"]
     assert record["ResourceRecords"] == [{"Value": "10.0.2.20"}] and record["TTL"] == 60
+
+
+def test_two_client_groups_and_an_ipv6_range_on_one_port_get_distinct_rules_ec2_accepts(preview: bool) -> None:
+    result = run(lambda: RecoverableServer("ci", RecoverableServerArgs(
+        vpc_id="vpc-0123456789abcdef0", subnet_ids=SUBNETS, ingress_ports=[8080],
+        ingress_cidrs=["10.0.0.0/16", "2001:db8::/56"], ingress_security_group_ids=["sg-0aaa", "sg-0bbb"],
+    )), preview)
+    rules = [r for r in result.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") if "-in-8080-" in r.name]
+    assert len({r.name for r in rules}) == len(rules) == 4, [r.name for r in rules]  # the real engine refuses a duplicate URN
+    by_source = {r.inputs.get("cidrIpv4") or r.inputs.get("cidrIpv6") or r.inputs["referencedSecurityGroupId"]: r.inputs for r in rules}
+    assert by_source["2001:db8::/56"].get("cidrIpv6") == "2001:db8::/56" and "cidrIpv4" not in by_source["2001:db8::/56"]
+    assert by_source["10.0.0.0/16"]["cidrIpv4"] == "10.0.0.0/16"
+    assert {"sg-0aaa", "sg-0bbb"} <= set(by_source)

@@ -16,10 +16,13 @@ POLICY = "aws:dlm/lifecyclePolicy:LifecyclePolicy"
 ROLE = "aws:iam/role:Role"
 ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab"
 CONFIGS: dict[str, dict[str, Any]] = {
     "attached": {"availability_zone": "us-east-1a", "instance_id": "i-0123456789abcdef0"},
     "copied": {"availability_zone": "eu-central-1b", "size_gib": 100, "snapshot_interval_hours": 4, "retain_count": 42,
                "copy_to_region": "eu-west-1", "copy_retain_days": 30, "protect": True, "final_snapshot": False},
+    "own-key": {"availability_zone": "us-east-1a", "kms_key_arn": KEY_ARN},
 }
 
 
@@ -99,3 +102,12 @@ def test_bad_arguments_are_refused_before_any_resource(overrides: dict[str, Any]
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")) as error:
         run(lambda: VolumeBackups("data", VolumeBackupsArgs(**{"availability_zone": "us-east-1a", **overrides})))
     assert error.value.registered == []  # type: ignore[attr-defined]
+
+
+def test_a_customer_managed_key_is_usable_by_dlm_and_nothing_more(preview: bool) -> None:
+    assert built("attached", preview).count(ROLE_POLICY) == 0  # the AWS managed key needs nothing beyond DLM's managed policy
+    document = json.loads(built("own-key", preview).one(ROLE_POLICY).inputs["policy"])
+    use, grant = document["Statement"]
+    assert use["Resource"] == grant["Resource"] == [KEY_ARN]
+    assert {"kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"} <= set(use["Action"]) and "kms:*" not in use["Action"]
+    assert grant["Action"] == ["kms:CreateGrant"] and grant["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}

@@ -56,8 +56,12 @@ def find_or_create_volume(ec2: Any, tag_key: str, tag_value: str, zone: str, siz
 
 
 def supersede_others(ec2: Any, tag_key: str, tag_value: str, current: str) -> list[str]:
-    """Retag every other available volume of the server so it is never attached again; returns their ids."""
-    volumes = ec2.describe_volumes(Filters=[{"Name": f"tag:{tag_key}", "Values": [tag_value]}, {"Name": "status", "Values": ["available"]}])
+    """Retag every other volume of the server so it is never attached again; returns their ids.
+
+    In-use ones too: after an AZ outage the dead server's volume is still attached (or its AZ unreachable), and it
+    would otherwise come back as "available" with the tag days later and win over the newer snapshots.
+    """
+    volumes = ec2.describe_volumes(Filters=[{"Name": f"tag:{tag_key}", "Values": [tag_value]}])
     others = [v["VolumeId"] for v in volumes["Volumes"] if v["VolumeId"] != current]
     if others:
         ec2.create_tags(Resources=others, Tags=[{"Key": SUPERSEDED_TAG, "Value": current}])
@@ -71,9 +75,9 @@ def attach_data_volume(ec2: Any, tag_key: str, tag_value: str, instance_id: str,
     ec2.get_waiter("volume_available").wait(VolumeIds=[volume_id])
     ec2.attach_volume(Device=device, InstanceId=instance_id, VolumeId=volume_id)
     ec2.get_waiter("volume_in_use").wait(VolumeIds=[volume_id])
-    # A restored or new volume makes every other one stale (or, before the first snapshot, the only copy of old data):
-    # keep them, but never attach them again.
-    retired = supersede_others(ec2, tag_key, tag_value, volume_id) if how != "reused" else []
+    # The attached volume is now the server's data: every other one is stale (or, before the first snapshot, the only
+    # copy of old data): keep them, but never attach them again.
+    retired = supersede_others(ec2, tag_key, tag_value, volume_id)
     print(f"data volume {volume_id} {how} and attached as {device}; superseded {retired or 'none'}", file=sys.stderr)
     return volume_id
 
