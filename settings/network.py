@@ -7,10 +7,12 @@ from components.cidr_plan import (
     LOAD_BALANCER_MIN_PREFIX,
     MAX_AZS,
     SUBNET_NEW_BITS,
+    VPC_PREFIX_RANGE,
     check_az_count,
     check_load_balancer_subnets,
     check_subnet_layout,
     check_vpc_cidr,
+    parse_network,
 )
 from components.ec2_defaults import check_instance_type
 from components.network import LOG_RETENTION_DAYS, MIN_PUBLIC_IPV4_PREFIX, MIN_PUBLIC_IPV6_PREFIX, NatStrategy, check_ssh_allowed_cidrs
@@ -27,12 +29,24 @@ https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateKeyPair.html)."
 
 
 def _vpc_cidr(value: str, key: str) -> None:
-    network = check_vpc_cidr(value, key)
+    network = parse_network(value, key)
+    if network.prefixlen < VPC_PREFIX_RANGE[0]:
+        raise ValueError(f"{key}: {value!r} is larger than AWS allows; use a prefix from /16 to /{LARGEST_PLATFORM_VPC_PREFIX}")
     if network.prefixlen > LARGEST_PLATFORM_VPC_PREFIX:
         raise ValueError(
             f"{key}: {value!r} plans /{network.prefixlen + SUBNET_NEW_BITS} public subnets, smaller than the "
             f"/{LOAD_BALANCER_MIN_PREFIX} the load balancer needs; use a prefix from /16 to /{LARGEST_PLATFORM_VPC_PREFIX}"
         )
+    check_vpc_cidr(value, key)  # special-purpose ranges
+
+
+def _az_count(value: int, key: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and value == 1:
+        raise ValueError(f"{key}: 1 is not allowed; use a whole number from 2 to {MAX_AZS} (the database needs 2 AZs)")
+    try:
+        check_az_count(value, key)
+    except ValueError:
+        raise ValueError(f"{key}: {value!r} is not allowed; use a whole number from 2 to {MAX_AZS}") from None
 
 
 def _nat_strategy(value: str, key: str) -> None:
@@ -74,7 +88,7 @@ KEYS = [
         "integer",
         2,
         f"Availability zones to span, 2 to {MAX_AZS} (the database needs 2) and at most what the region has.",
-        lambda v, k: check_az_count(v, k),
+        _az_count,
     ),
     Key(
         "natStrategy",

@@ -42,6 +42,7 @@ def test_a_failing_apply_names_the_resource_output_and_the_programs_line(tmp_pat
     )
     first, frame = message.split("\n")
     assert "assets (aws:s3/bucket:Bucket) output arn" in first and "IndexError" in first
+    assert f"error: {message}" in (REPO / "docs" / "check-your-program.md").read_text()  # the example there is this run
     assert "--mocks module:Class" in first and "--preview" in first
     assert frame.strip().startswith("at __main__.py:5: pulumi.export")
 
@@ -75,7 +76,9 @@ def test_a_component_refusing_its_arguments_keeps_its_own_one_line_message(tmp_p
         Network("net", NetworkArgs(cidr_block="10.0.0.0/8"))
         """,
     )
-    assert message == "cidr_block: '10.0.0.0/8' is larger than AWS allows; use a prefix from /16 to /23"
+    first, frame = message.split("\n")
+    assert first == "cidr_block: '10.0.0.0/8' is larger than AWS allows; use a prefix from /16 to /23"
+    assert frame.strip().startswith("at ") and "Network(" in frame  # the program's call, or the component's check
 
 
 MOCKS = """\
@@ -141,3 +144,48 @@ def test_the_command_prints_the_cause_and_the_frame_without_a_traceback(tmp_path
     lines = done.stderr.splitlines()
     assert len(lines) == 2 and lines[0].startswith("error: the program failed") and "Traceback" not in done.stderr
     assert "policy" not in lines[0]
+
+
+@pytest.mark.parametrize(("program", "first"), [
+    ("import sys\nsys.exit(0)\n", "the program called sys.exit(0) before it finished"),  # not a silent PASS
+    ("import sys\nsys.exit(3)\n", "the program called sys.exit(3) before it finished"),  # not the cost limit's exit 3
+    ("x = (\n", "the program has a syntax error in __main__.py line 1"),
+    ("x = 1 / 0\n", "the program failed with ZeroDivisionError: division by zero"),
+])
+def test_a_program_that_exits_or_cannot_run_is_reported_not_judged(tmp_path: Path, program: str, first: str) -> None:
+    message = failure(tmp_path, program)
+    assert message.startswith(first) and "--mocks" not in message  # no mocked value is involved
+
+
+BROKEN_MOCKS = """\
+import pulumi
+
+
+class Broken(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        raise ValueError("my mock broke")
+
+    def call(self, args):
+        return None
+
+
+class Odd(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        return 42
+
+    def call(self, args):
+        return None
+"""
+
+
+@pytest.mark.parametrize(("spec", "said"), [
+    ("bad_mocks:Broken", "its new_resource for b (aws:s3/bucket:Bucket) raised ValueError: my mock broke at bad_mocks.py:6"),
+    ("bad_mocks:Odd", "its new_resource for b (aws:s3/bucket:Bucket) returned 42, not (id, state) or None"),
+    ("raising_mocks:X", "cannot import raising_mocks (RuntimeError: boom)"),
+])
+def test_a_failure_of_the_users_mocks_is_named_as_theirs(tmp_path: Path, spec: str, said: str) -> None:
+    folder = project(tmp_path, "import pulumi_aws as aws\naws.s3.Bucket('b')\n",
+                     {"bad_mocks.py": BROKEN_MOCKS, "raising_mocks.py": "raise RuntimeError('boom')\n"})
+    with pytest.raises(MocksSpecError) as raised:
+        run_program(folder, "test", mocks_spec=spec)
+    assert str(raised.value) == f"--mocks {spec!r}: {said}"

@@ -102,7 +102,7 @@ def test_bad_stack_config_exits_2_with_one_line(tmp_path: Path) -> None:
     project = project_copy(tmp_path, "bad", {"awsinaction:azCount": 9})
     result = run_cli("check", "--stack", "bad", "--project", str(project))
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.splitlines() == ["error: awsinaction:azCount: 9 is not allowed; use a whole number from 1 to 6"]
+    assert result.stderr.splitlines() == ["error: awsinaction:azCount: 9 is not allowed; use a whole number from 2 to 6"]
 
 
 @pytest.mark.parametrize(
@@ -214,17 +214,19 @@ def tiny_project(tmp_path: Path, body: str) -> Path:
     return tmp_path
 
 
-def test_a_component_refusing_its_arguments_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_a_refused_argument_exits_2_with_its_message_and_the_programs_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     project = tiny_project(tmp_path, "raise ValueError(\"instance_type: 'huge' is not an EC2 instance type (expected e.g. t4g.micro)\")\n")
     assert main(["check", "--stack", "test", "--project", str(project)]) == 2
-    assert capsys.readouterr().err.splitlines() == ["error: instance_type: 'huge' is not an EC2 instance type (expected e.g. t4g.micro)"]
+    message, frame = capsys.readouterr().err.splitlines()
+    assert message == "error: instance_type: 'huge' is not an EC2 instance type (expected e.g. t4g.micro)"
+    assert frame.startswith("  at __main__.py:1: raise ValueError(")
 
 
 def test_a_failing_program_exits_2_with_the_cause_and_its_own_frame(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     project = tiny_project(tmp_path, "raise TypeError('a bug')\n")
     assert main(["check", "--stack", "test", "--project", str(project)]) == 2
     first, frame = capsys.readouterr().err.splitlines()
-    assert first.startswith("error: the program failed with TypeError: a bug;") and "policy" not in first
+    assert first == "error: the program failed with TypeError: a bug" and "policy" not in first
     assert frame == "  at __main__.py:1: raise TypeError('a bug')"
 
 
@@ -265,6 +267,8 @@ def test_without_a_pack_config_each_policy_uses_its_defaults(tmp_path: Path) -> 
 
 
 def test_the_readme_states_each_stacks_estimate_and_budget(committed) -> None:
+    if committed.stack not in ("dev", "prod"):
+        pytest.skip("the README's table compares dev and prod only")
     """The README's "what dev trades away" table quotes the estimate; it must follow the cost model."""
     import re
 

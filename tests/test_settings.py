@@ -13,10 +13,10 @@ from tests.harness import REPO, STACKS, run_stack
 
 BAD_VALUES = [
     ("vpcCidr", "10.0.0.0/33", "is not a valid IPv4 CIDR block"),
-    ("vpcCidr", "10.0.0.0/25", "is too small for the subnet plan"),
+    ("vpcCidr", "10.0.0.0/25", "smaller than the /27 the load balancer needs"),
     ("vpcCidr", "banana", "is not a CIDR block"),
-    ("azCount", "0", "use a whole number from 1 to 6"),
-    ("azCount", "7", "use a whole number from 1 to 6"),
+    ("azCount", "0", "use a whole number from 2 to 6"),
+    ("azCount", "7", "use a whole number from 2 to 6"),
     ("azCount", "two", "is not a whole number"),
     ("natStrategy", "double", "use one of single, one_per_az, instance"),
     ("sshAllowedCidrs", '["0.0.0.0/0"]', "opens SSH to the whole internet"),

@@ -375,7 +375,7 @@ CASES = [
     bad("static-space", cfg(f"{A}:staticPathPattern: '/my assets/*'"), f"{A}:staticPathPattern", "is not a CloudFront path pattern"),
     ok("static-assets", cfg(f"{A}:staticPathPattern: /assets/*"), lambda s: s.cdn.static_path_pattern == "/assets/*"),
     bad("email-malformed", cfg(f"{A}:alarmEmail: ops"), f"{A}:alarmEmail", "is not an e-mail address"),
-    bad("az-count-7", cfg(f"{A}:azCount: 7"), f"{A}:azCount", "use a whole number from 1 to 6"),
+    bad("az-count-7", cfg(f"{A}:azCount: 7"), f"{A}:azCount", "use a whole number from 2 to 6"),
     bad("postgres", cfg(f"{A}:dbEngine: postgres"), f"{A}:dbEngine", "cannot run WordPress"),
     bad("min-above-max", cfg(f"{A}:webMinSize: 5"), f"{A}:webMinSize", "5"),
     bad("budget-zero", cfg(f"{A}:monthlyBudgetUsd: 0"), f"{A}:monthlyBudgetUsd", "must be a positive number"),

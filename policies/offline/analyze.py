@@ -101,7 +101,7 @@ def read_pack_config(path: Path) -> dict[str, dict[str, Any]]:
     except OSError as error:
         raise PackConfigError(f"{path}: {error.strerror}") from None
     if not text.strip():
-        return {}
+        raise PackConfigError(f"{path}: the file is empty; write {{}} to run every policy with its defaults")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -369,6 +369,8 @@ def run_pack(pack: LoadedPack, config: Mapping[str, Mapping[str, Any]], requests
                     diagnostic.urn = request.urn
             _collect(result, response)
     _collect(result, servicer.AnalyzeStack(stack, None))
+    # The same order on every run (a stack policy may walk a set): reports, SARIF and pull-request comments stay diffable.
+    result.diagnostics.sort(key=lambda d: (d.policy, d.urn, d.message))
     return result
 
 

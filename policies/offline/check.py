@@ -33,7 +33,7 @@ from .mocks import AwsMocks, RecordedResource
 from .packs import load_packs
 from .runner import MockRun, run_project
 from .stack_config import StackConfigError, load_stack_config
-from .user_mocks import load_mocks
+from .user_mocks import MocksError, MocksSpecError, load_mocks
 
 BUDGET_POLICY = "monthly-budget"
 
@@ -78,9 +78,12 @@ class CheckResult:
             if Path(shown).resolve().is_relative_to(self.project_dir):
                 shown = Path(shown).resolve().relative_to(self.project_dir)  # the same text on every machine
             return f"pack config: {shown}"
+        example = "copy policies/config/dev.json" if (self.project_dir / "policies" / "config" / "dev.json").is_file() else (
+            f"write policies/config/{self.stack}.json (docs/policies.md, Pack config files)"
+        )
         return (
             f"pack config: none (no policies/config/{self.stack}.json), so every policy runs with its defaults, the strict "
-            "production ones; copy policies/config/dev.json for a throw-away stack"
+            f"production ones; {example} for a throw-away stack"
         )
 
     @property
@@ -129,7 +132,9 @@ def run_program(project_dir: Path, stack: str, *, preview: bool = False, mocks_s
             return run_project(project_dir, stack, preview=preview, mocks_factory=make)
     except (pulumi.RunError, FileNotFoundError, StackConfigError, yaml.YAMLError):  # a refused config or stack file: as it is
         raise
-    except Exception as error:
+    except MocksError as error:  # the user's --mocks class failed: say so, not "the program" or "the check"
+        raise MocksSpecError(f"--mocks {mocks_spec!r}: {error}") from error
+    except (Exception, SystemExit) as error:  # SystemExit too: a program that exits must not read as a verdict
         invokes = getattr(built[0], "invokes", []) if built else []
         raise ProgramError(describe(error, project_dir, failures, invokes)) from error
 

@@ -91,12 +91,21 @@ def _summary(error: BaseException) -> str:
 
 def describe(error: BaseException, project_dir: Path, failures: list[ApplyFailure], invokes: list[str]) -> str:
     """One line saying what failed and what to do, plus the program's own frame."""
+    frame = program_frame(error, project_dir)
     if isinstance(error, ModuleNotFoundError):
         return (
             f"the program imports {error.name}, which is not installed for {sys.executable}: install the program's "
             "requirements into the interpreter that runs the check (or install the check into the program's virtualenv)"
-            + _where(program_frame(error, project_dir), project_dir)
+            + _where(frame, project_dir)
         )
+    if isinstance(error, SyntaxError):
+        where = Path(error.filename or "").name or "the program"
+        return f"the program has a syntax error in {where} line {error.lineno}: {error.msg}" + (
+            f"\n  {(error.text or '').strip()}" if error.text else ""
+        )
+    if isinstance(error, SystemExit):
+        message = f"the program called sys.exit({error.code!r}) before it finished; a Pulumi program must not exit"
+        return message + _where(frame, project_dir)
     failure = next((f for f in failures if program_frame(f.error, project_dir, f.frames)), None)
     if failure is not None:
         return (
@@ -104,7 +113,8 @@ def describe(error: BaseException, project_dir: Path, failures: list[ApplyFailur
             + _where(program_frame(failure.error, project_dir, failure.frames), project_dir)
         )
     if isinstance(error, ValueError):
-        return " ".join(str(error).split())[:300]  # a component or the program refused its arguments: the message names them
-    after = f" (its last invoke: {invokes[-1]})" if invokes else ""
-    return f"the program failed with {_summary(error)}{after}; {HINT}" + _where(program_frame(error, project_dir), project_dir)
-
+        # A component or the program refused its arguments: the message names them; the line says which call.
+        return " ".join(str(error).split())[:300] + _where(frame, project_dir)
+    if invokes:  # a mocked answer may be what the program could not use
+        return f"the program failed with {_summary(error)} (its last invoke: {invokes[-1]}); {HINT}" + _where(frame, project_dir)
+    return f"the program failed with {_summary(error)}" + _where(frame, project_dir)

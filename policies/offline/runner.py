@@ -194,9 +194,13 @@ def run_project(
     stack_config = load_stack_config(project_dir, stack)
     values = {**stack_config.values, **(overrides or {})}
     region = str(values.get("aws:region", "us-east-1"))
-    with _inside(project_dir), placeholders_announced(stack_config.secret_keys):
+    entry = stack_config.entry or project_dir / "__main__.py"
+    if not entry.is_file():
+        where = entry.relative_to(project_dir) if entry.is_relative_to(project_dir) else entry
+        raise FileNotFoundError(f"the program's entry point {where} is not in {project_dir} (see Pulumi.yaml main:)")
+    with _inside(entry.parent), placeholders_announced(stack_config.secret_keys):
         return run_under_mocks(
-            lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"),
+            lambda: runpy.run_path(str(entry), run_name="__main__"),
             project=stack_config.project,
             stack=stack,
             config=values,

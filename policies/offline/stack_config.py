@@ -32,6 +32,7 @@ environment variable PLACEHOLDER_KEYS_ENV (a JSON list of full keys), so a progr
 passes its own checks; the check reports those keys as not checked.
 """
 
+import dataclasses
 import difflib
 import json
 import math
@@ -133,6 +134,8 @@ class StackConfig:
     """What the offline check could not read: secret keys and Pulumi ESC environments."""
     declarations: dict[str, Declaration] = field(default_factory=dict)
     """Keys declared in Pulumi.yaml, by full key."""
+    entry: Optional[Path] = None
+    """The program's __main__.py (Pulumi.yaml `main:` honoured), when read from a project folder."""
 
 
 def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
@@ -143,11 +146,13 @@ def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
         raise FileNotFoundError(f"{project_file} does not exist")
     project_doc = _Document(project_file)
     project, declarations, stack_dir = _read_project(project_doc, project_dir)
+    top = {key: value for key, _, value in project_doc.pairs(project_doc.root, "Pulumi.yaml")}
+    entry = _program_entry(project_doc, top, project_dir)
     stack_file = stack_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         stacks = ", ".join(sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in stack_dir.glob("Pulumi.*.yaml")))
         raise FileNotFoundError(f"{stack_file} does not exist; stacks here: {stacks or 'none'}")
-    return _read_stack(_Document(stack_file), project, declarations)
+    return dataclasses.replace(_read_stack(_Document(stack_file), project, declarations), entry=entry)
 
 
 @contextmanager
@@ -367,6 +372,18 @@ def go_float(number: float) -> str:
 
 
 # --- Pulumi.yaml ----------------------------------------------------------------------------------------
+
+
+def _program_entry(doc: _Document, top: dict[str, Node], project_dir: Path) -> Path:
+    """The program's __main__.py, from `runtime:` and `main:` as the Python language host reads them."""
+    runtime = top["runtime"]
+    name_node = runtime if isinstance(runtime, ScalarNode) else dict((k, v) for k, _, v in doc.pairs(runtime, "runtime")).get("name")
+    runtime_name = name_node.value if isinstance(name_node, ScalarNode) else ""
+    if runtime_name != "python":
+        raise doc.fail(runtime, f"runtime: {shown(runtime_name)}; the offline check runs Pulumi programs written in Python")
+    main = top.get("main")
+    entry = project_dir / main.value if isinstance(main, ScalarNode) and main.value else project_dir
+    return entry / "__main__.py" if entry.is_dir() or entry == project_dir else entry
 
 
 def _read_project(doc: _Document, project_dir: Path) -> tuple[str, dict[str, Declaration], Path]:

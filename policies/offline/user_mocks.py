@@ -8,6 +8,7 @@ check's own mocks answer.
 
 import importlib
 import sys
+import traceback
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -17,7 +18,21 @@ from .mocks import AwsMocks
 
 
 class MocksSpecError(Exception):
-    """A --mocks value that does not name an importable Mocks class."""
+    """A --mocks value that does not name a Mocks class that imports and builds, or whose answers failed; one line."""
+
+
+class MocksError(Exception):
+    """The user's mocks raised while answering; the message names the method, the resource or invoke, and the line."""
+
+
+def _answering(what: str, call: Any, args: Any) -> Any:
+    """Call the user's mocks; an exception they raise becomes a MocksError naming what they were asked."""
+    try:
+        return call(args)
+    except Exception as error:
+        frames = traceback.extract_tb(error.__traceback__)
+        where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+        raise MocksError(f"its {what} raised {type(error).__name__}: {' '.join(str(error).split())[:120]}{where}") from None
 
 
 class ChainedMocks(AwsMocks):
@@ -28,11 +43,13 @@ class ChainedMocks(AwsMocks):
         self.user = user
 
     def call(self, args: MockCallArgs) -> Any:
-        answered = self.user.call(args)
+        answered = _answering(f"call for {args.token}", self.user.call, args)
         return super().call(args) if answered is None else answered
 
     def new_resource(self, args: MockResourceArgs) -> Any:
-        answered = self.user.new_resource(args)
+        answered = _answering(f"new_resource for {args.name} ({args.typ})", self.user.new_resource, args)
+        if answered is not None and not (isinstance(answered, tuple) and len(answered) == 2):
+            raise MocksError(f"its new_resource for {args.name} ({args.typ}) returned {answered!r}, not (id, state) or None")
         return super().new_resource(args) if answered is None else answered
 
 
@@ -44,13 +61,17 @@ def load_mocks(spec: str, project_dir: Path) -> Callable[[str, bool], Mocks]:
     sys.path.insert(0, str(Path(project_dir).resolve()))
     try:
         module = importlib.import_module(module_name)
-    except ImportError as error:
-        raise MocksSpecError(f"--mocks {spec!r}: cannot import {module_name} ({error})") from None
+    except Exception as error:  # the user's file: an import or any error it raises while loading
+        raise MocksSpecError(f"--mocks {spec!r}: cannot import {module_name} ({type(error).__name__}: {error})") from None
     finally:
         sys.path.pop(0)
     cls: Optional[type] = getattr(module, class_name, None)
     if not isinstance(cls, type) or not issubclass(cls, Mocks):
         raise MocksSpecError(f"--mocks {spec!r}: {module_name} has no pulumi.runtime.Mocks subclass named {class_name}")
-    if issubclass(cls, AwsMocks):
-        return lambda region, preview: cls(region=region, preview=preview)
-    return lambda region, preview: ChainedMocks(cls(), region, preview)
+    def build(region: str, preview: bool) -> Mocks:
+        try:
+            return cls(region=region, preview=preview) if issubclass(cls, AwsMocks) else ChainedMocks(cls(), region, preview)
+        except Exception as error:
+            raise MocksError(f"{class_name}() raised {type(error).__name__}: {error}") from None
+
+    return build

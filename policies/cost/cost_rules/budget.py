@@ -84,6 +84,19 @@ def validate_estimate_complete(args: StackValidationArgs, report: ReportViolatio
         raise CannotJudgeError(result.unknown)
 
 
+def usage_schema() -> dict[str, Any]:
+    """The JSON schema of usage overrides: only usage.yaml's keys, each a number of at least 0, so a typo is refused."""
+    numbers = {key: {"type": "number", "minimum": 0} for key, value in load_usage().items() if isinstance(value, (int, float))}
+    per_resource = {"type": "object", "properties": numbers, "additionalProperties": False}
+    return {
+        "type": "object",
+        "default": {},
+        "properties": {**numbers, "resources": {"type": "object", "additionalProperties": per_resource}},
+        "additionalProperties": False,
+        "description": "Overrides of usage.yaml keys; 'resources' maps a resource name to its own overrides.",
+    }
+
+
 POLICIES = [
     StackValidationPolicy(
         name="monthly-budget",
@@ -96,11 +109,7 @@ POLICIES = [
                     "exclusiveMinimum": 0,
                     "description": "Monthly budget in USD; when absent, the stack's aws.budgets.Budget limit is used.",
                 },
-                "usage": {
-                    "type": "object",
-                    "default": {},
-                    "description": "Overrides of usage.yaml keys; 'resources' maps a resource name to its own overrides.",
-                },
+                "usage": usage_schema(),
                 "topResources": {
                     "type": "integer",
                     "minimum": 1,

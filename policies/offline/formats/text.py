@@ -31,7 +31,8 @@ def render(result: CheckResult, diff: Optional[CostDiff] = None) -> str:
     lines += ["", *render_cost(result)]
     if diff is not None:
         lines += ["", *render_diff(diff)]
-    lines += ["", f"{verdict(result, diff)}: {len(result.mandatory)} mandatory violation(s) ({result.seconds:.2f} s)"]
+    over_limit = "; the monthly cost rises more than allowed" if diff is not None and diff.over_limit() else ""
+    lines += ["", f"{verdict(result, diff)}: {len(result.mandatory)} mandatory violation(s){over_limit} ({result.seconds:.2f} s)"]
     return "\n".join(lines)
 
 
