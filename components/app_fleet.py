@@ -21,9 +21,9 @@ from .ec2_defaults import al2023_ami_id, encrypted_root_volume, imdsv2_metadata_
 from .iam import Statement, assume_role_policy, policy_document, statement
 from .lambda_function import HANDLERS_DIR, aws_context, log_group_arn
 from .tags import resource_tags
-from .user_data import render_template
+from .user_data import render_template, within_user_data_limit
 from .web_fleet import GROUP_METRICS, ROOT_DEVICE, SESSION_MANAGER_ACTIONS
-from .web_user_data import USER_DATA_LIMIT_BYTES, shell_literal
+from .web_user_data import shell_literal
 
 WORLD_IPV4 = "0.0.0.0/0"
 
@@ -83,10 +83,7 @@ def render_app_user_data(app_name: str, log_group_name: str, fetch_code: str, co
             "commands": commands.rstrip("\n"),
         },
     )
-    size = len(script.encode())
-    if size > USER_DATA_LIMIT_BYTES:
-        raise ValueError(f"user data of {app_name}: {size} bytes, more than the {USER_DATA_LIMIT_BYTES} EC2 accepts")
-    return script
+    return within_user_data_limit(script, f"the user data of {app_name}")
 
 
 @dataclass(frozen=True)

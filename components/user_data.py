@@ -7,6 +7,16 @@ from typing import Mapping
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 """Folder holding the shell templates shipped with the components."""
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+USER_DATA_LIMIT_BYTES = 16384
+"""EC2 refuses user data larger than 16 KB before base64 encoding."""
+
+
+def within_user_data_limit(script: str, subject: str) -> str:
+    """`script` itself, or a ValueError ("<subject> is N bytes, more than ...") when EC2 would refuse it."""
+    size = len(script.encode())
+    if size > USER_DATA_LIMIT_BYTES:
+        raise ValueError(f"{subject} is {size} bytes, more than the {USER_DATA_LIMIT_BYTES} EC2 accepts")
+    return script
 
 
 def render_template(template: str, values: Mapping[str, object]) -> str:

@@ -7,7 +7,7 @@ Every value is shell-quoted before it is placed in the script; no database passw
 import re
 from dataclasses import dataclass
 
-from .user_data import render_template
+from .user_data import render_template, within_user_data_limit
 
 WEB_SERVER_TEMPLATE = "web_server.sh"
 """Template of the generic web server bootstrap."""
@@ -15,8 +15,6 @@ WORDPRESS_TEMPLATE = "wordpress.sh"
 """Template of the default application bootstrap (WordPress, book chapter 2)."""
 APP_BOOTSTRAP_DELIMITER = "APP_BOOTSTRAP_EOF"
 """Heredoc delimiter that embeds the application bootstrap in the user data."""
-USER_DATA_LIMIT_BYTES = 16384
-"""EC2 refuses user data larger than 16 KB before base64 encoding."""
 WORDPRESS_VERSION = "6.8.1"
 """WordPress release the default bootstrap installs."""
 WP_CLI_VERSION = "2.11.0"
@@ -99,7 +97,4 @@ def render_web_user_data(values: WebUserData) -> str:
         WEB_SERVER_TEMPLATE,
         {**quoted, "mount_commands": values.mount_commands.rstrip("\n"), "app_bootstrap": values.app_bootstrap.rstrip("\n")},
     )
-    size = len(script.encode())
-    if size > USER_DATA_LIMIT_BYTES:
-        raise ValueError(f"app_bootstrap: the user data is {size} bytes, more than the {USER_DATA_LIMIT_BYTES} EC2 accepts")
-    return script
+    return within_user_data_limit(script, "app_bootstrap: the user data")

@@ -26,9 +26,9 @@ try:
     from .offline.check import run_check
     from .offline.cost_diff import CompareError, compare, read_base
     from .offline.diagnose import ProgramError
+    from .offline.formats import FORMATS, render
     from .offline.packs import PackError
     from .offline.progress import Progress
-    from .offline.report import FORMATS, render
     from .offline.stack_config import StackConfigError, one_line
     from .offline.user_mocks import MocksSpecError
 except ImportError as missing:  # a setup error, not a verdict

@@ -10,7 +10,7 @@ import yaml
 
 from policies.__main__ import main
 from policies.offline.check import run_check
-from policies.offline.report import SECRET_TEXT, UNKNOWN_TEXT, json_value
+from policies.offline.formats.json_report import SECRET_TEXT, UNKNOWN_TEXT, json_value
 from tests.harness import REPO, STACKS, reveal, run_stack
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"

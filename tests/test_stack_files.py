@@ -8,7 +8,6 @@ announced); a few run end to end through `python -m policies check` to prove exi
 
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -437,11 +436,10 @@ def test_each_stack_file_is_refused_in_one_line_or_runs(case: Case, projects: di
         assert case.holds is None or case.holds(settings), settings
         return
     names, reason = case.refused
-    started = time.perf_counter()
+    # The alias bomb is refused by its expansion limit (its own row), not by a timer: speed is make bench's job.
     with pytest.raises((StackConfigError, ConfigError, FileNotFoundError)) as raised:
         read_settings(projects[case.name], case.name)
     message = str(raised.value)
-    assert time.perf_counter() - started < 2, "refusals are immediate, whatever the file holds"
     assert "\n" not in message and len(message) <= LIMIT, message
     assert names in message and reason in message, message
     assert not message.startswith(("static_path_pattern", "ssh_allowed_cidrs", "cidr_block")), "config keys, never component arguments"

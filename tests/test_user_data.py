@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from components.network import NAT_METRIC_NAME, NAT_METRIC_NAMESPACE, NAT_SWAP_MIB, nat_user_data
-from components.user_data import TEMPLATE_DIR, render_template
+from components.user_data import TEMPLATE_DIR, USER_DATA_LIMIT_BYTES, render_template
 from components.web_user_data import (
     APP_BOOTSTRAP_DELIMITER,
-    USER_DATA_LIMIT_BYTES,
     WEB_SERVER_TEMPLATE,
     WORDPRESS_TEMPLATE,
     WebUserData,

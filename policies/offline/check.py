@@ -32,7 +32,7 @@ from .diagnose import ApplyFailure, ProgramError, describe, watch_applies
 from .mocks import AwsMocks, RecordedResource
 from .packs import load_packs
 from .runner import MockRun, run_project
-from .stack_config import StackConfigError, load_stack_config
+from .stack_config import StackConfig, StackConfigError, load_stack_config
 from .user_mocks import MocksError, MocksSpecError, load_mocks
 
 BUDGET_POLICY = "monthly-budget"
@@ -114,7 +114,9 @@ def _cost(stack: Any, config: dict[str, Any]) -> CostReport:
     return CostReport(estimate.total, budget, source, estimate.items, estimate.missing, estimate.not_estimated, prices)
 
 
-def run_program(project_dir: Path, stack: str, *, preview: bool = False, mocks_spec: Optional[str] = None) -> Any:
+def run_program(
+    project_dir: Path, stack: str, *, preview: bool = False, mocks_spec: Optional[str] = None, stack_config: Optional[StackConfig] = None
+) -> Any:
     """Run the program under mocks; a failure of the program becomes a ProgramError that says where and why.
 
     pulumi.RunError (the program's own one-line refusal of its config) passes through unchanged.
@@ -129,7 +131,7 @@ def run_program(project_dir: Path, stack: str, *, preview: bool = False, mocks_s
     failures: list[ApplyFailure] = []
     try:
         with watch_applies(failures):
-            return run_project(project_dir, stack, preview=preview, mocks_factory=make)
+            return run_project(project_dir, stack, preview=preview, mocks_factory=make, stack_config=stack_config)
     except (pulumi.RunError, FileNotFoundError, StackConfigError, yaml.YAMLError):  # a refused config or stack file: as it is
         raise
     except MocksError as error:  # the user's --mocks class failed: say so, not "the program" or "the check"
@@ -160,7 +162,7 @@ def run_check(
     """
     started, cpu_started = time.perf_counter(), time.process_time()
     project_dir = Path(project_dir).resolve()
-    unchecked = load_stack_config(project_dir, stack).unchecked  # a bad stack file stops here, in one line, first
+    stack_config = load_stack_config(project_dir, stack)  # a bad stack file stops here, in one line, first
     config_file = config_file or default_config_file(project_dir, stack)
     packs = load_packs()
     file_config = read_pack_config(config_file) if config_file else {}
@@ -169,7 +171,7 @@ def run_check(
     check_names(file_config, infos, source)
     configs = [reconcile(pack, info, file_config, source) for pack, info in zip(packs, infos, strict=True)]
     progress(f"running {project_dir.name}/__main__.py for stack {stack} under mocks")
-    run = program_run or run_program(project_dir, stack, preview=preview, mocks_spec=mocks_spec)
+    run = program_run or run_program(project_dir, stack, preview=preview, mocks_spec=mocks_spec, stack_config=stack_config)
     requests = [analyze_request(resource) for resource in run.resources]
     stack_message = stack_request(run.resources)
     results = []
@@ -180,4 +182,4 @@ def run_check(
     cost_config = next((c for c in configs if BUDGET_POLICY in c), {})
     cost = _cost(stack_message, cost_config)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    return CheckResult(stack, project_dir, config_file, preview, run.resources, results, cost, unchecked, seconds, cpu_seconds)
+    return CheckResult(stack, project_dir, config_file, preview, run.resources, results, cost, stack_config.unchecked, seconds, cpu_seconds)

@@ -185,13 +185,15 @@ def run_project(
     overrides: Optional[Mapping[str, Any]] = None,
     mocks: Optional[AwsMocks] = None,
     mocks_factory: Optional[Callable[[str, bool], Mocks]] = None,
+    stack_config: Optional[StackConfig] = None,
 ) -> MockRun:
     """Run a project's __main__.py for one stack under mocks; `overrides` replace or add config keys.
 
-    `mocks_factory(region, preview)` builds the mocks when the stack's region matters to them.
+    `mocks_factory(region, preview)` builds the mocks when the stack's region matters to them; `stack_config` is
+    the stack's config when the caller has read it already.
     """
     project_dir = Path(project_dir).resolve()
-    stack_config = load_stack_config(project_dir, stack)
+    stack_config = stack_config or load_stack_config(project_dir, stack)
     values = {**stack_config.values, **(overrides or {})}
     region = str(values.get("aws:region", "us-east-1"))
     entry = stack_config.entry or project_dir / "__main__.py"
